@@ -1,0 +1,69 @@
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Secrets.Sdk;
+
+/// <summary>Builds the Polly v8 pipeline described by <see cref="SecretResilienceOptions"/>.</summary>
+internal static class SecretResiliencePipelineFactory
+{
+    public static ResiliencePipeline Create(SecretResilienceOptions options, TimeProvider timeProvider, string name)
+    {
+        var transient = new PredicateBuilder()
+            .Handle<SecretStoreException>(static ex => ex.IsTransient)
+            .Handle<TimeoutRejectedException>()
+            .Handle<HttpRequestException>()
+            .Handle<IOException>();
+
+        var builder = new ResiliencePipelineBuilder { Name = name, TimeProvider = timeProvider };
+
+        if (options.MaxRetryAttempts > 0)
+        {
+            var maxDelay = options.RetryMaxDelay;
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = transient,
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = maxDelay,
+                DelayGenerator = static args =>
+                {
+                    // Honour the backend's Retry-After (HTTP 429/503) when it said how long to wait.
+                    if (args.Outcome.Exception is SecretStoreException { RetryAfter: { } retryAfter } && retryAfter > TimeSpan.Zero)
+                    {
+                        return new ValueTask<TimeSpan?>(retryAfter);
+                    }
+
+                    return new ValueTask<TimeSpan?>((TimeSpan?)null);
+                },
+                OnRetry = args =>
+                {
+                    if (args.Outcome.Exception is SecretStoreException { Kind: SecretErrorKind.Throttled })
+                    {
+                        SecretsTelemetry.Throttles.Add(1, new KeyValuePair<string, object?>("source", name));
+                    }
+
+                    return default;
+                },
+            });
+        }
+
+        if (options.CircuitBreakerEnabled)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = transient,
+                FailureRatio = options.CircuitBreakerFailureRatio,
+                MinimumThroughput = Math.Max(2, options.CircuitBreakerMinimumThroughput),
+                SamplingDuration = options.CircuitBreakerSamplingDuration,
+                BreakDuration = options.CircuitBreakerBreakDuration,
+            });
+        }
+
+        builder.AddTimeout(options.AttemptTimeout);
+        return builder.Build();
+    }
+}
