@@ -1,0 +1,152 @@
+using System.Text.Json;
+
+namespace Secrets.Sdk;
+
+/// <summary>
+/// Turns one secret into configuration entries: maps its name to a key (mapper, prefix, section) and flattens a
+/// JSON object or array value into child keys. Never puts a value into an error message.
+/// </summary>
+internal static class SecretValueMapper
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
+
+    /// <summary>Computes the configuration key of a secret, or null when the secret is skipped.</summary>
+    public static string? MapKey(SecretMetadata metadata, SecretSourceOptions options)
+    {
+        var key = SecretKeyMapping.NormalizeKey(options.KeyMapper(metadata));
+        if (key is null)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(options.KeyPrefix))
+        {
+            var prefix = SecretKeyMapping.NormalizeKey(options.KeyPrefix.Replace("__", ":", StringComparison.Ordinal));
+            if (prefix is not null)
+            {
+                if (key.Length > prefix.Length && key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && key[prefix.Length] == ':')
+                {
+                    key = key[(prefix.Length + 1)..];
+                }
+                else
+                {
+                    return null;
+                }
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.Section))
+        {
+            var section = SecretKeyMapping.NormalizeKey(options.Section);
+            key = section is null ? key : section + ":" + key;
+        }
+
+        return key;
+    }
+
+    /// <summary>Produces the entries of a secret under <paramref name="key"/>.</summary>
+    /// <exception cref="SecretStoreException">The secret declares JSON but is not valid JSON (the message names the secret and position only).</exception>
+    public static KeyValuePair<string, string?>[] Map(string key, Secret secret, SecretSourceOptions options, string sourceName)
+    {
+        var value = secret.Value;
+        if (!value.IsText && !LooksLikeUtf8Text(value.Span))
+        {
+            return [new(key, Convert.ToBase64String(value.Span))];
+        }
+
+        var declaredJson = secret.Metadata.ContentType is { } ct && ct.Contains("json", StringComparison.OrdinalIgnoreCase);
+        if (options.FlattenJson && (declaredJson || StartsLikeJsonContainer(value.Span)))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(value.Memory, DocumentOptions);
+                if (document.RootElement.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                {
+                    var entries = new List<KeyValuePair<string, string?>>();
+                    Flatten(document.RootElement, key, entries);
+                    return [.. entries];
+                }
+            }
+            catch (JsonException ex) when (declaredJson)
+            {
+                // The exception's own message may quote the input; only the position is safe to report.
+                throw new SecretStoreException(
+                    $"Secret '{secret.Name}' in source '{sourceName}' is declared as JSON but is not valid JSON (line {ex.LineNumber ?? 0}, byte {ex.BytePositionInLine ?? 0}).",
+                    SecretErrorKind.InvalidResponse,
+                    storeName: sourceName,
+                    secretName: secret.Name);
+            }
+            catch (JsonException)
+            {
+                // Not declared as JSON: a value that merely starts with '{' (a password, say) is plain text.
+            }
+        }
+
+        return [new(key, value.GetText())];
+    }
+
+    private static void Flatten(JsonElement element, string path, List<KeyValuePair<string, string?>> entries)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var any = false;
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (property.Name.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    any = true;
+                    Flatten(property.Value, path + ":" + property.Name, entries);
+                }
+
+                if (!any)
+                {
+                    entries.Add(new(path, null));
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    Flatten(item, path + ":" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), entries);
+                    index++;
+                }
+
+                if (index == 0)
+                {
+                    entries.Add(new(path, null));
+                }
+
+                break;
+            case JsonValueKind.Null:
+                entries.Add(new(path, null));
+                break;
+            case JsonValueKind.String:
+                entries.Add(new(path, element.GetString()));
+                break;
+            default:
+                entries.Add(new(path, element.GetRawText()));
+                break;
+        }
+    }
+
+    private static bool StartsLikeJsonContainer(ReadOnlySpan<byte> bytes)
+    {
+        var trimmed = bytes.TrimStart(" \t\r\n"u8);
+        return trimmed.Length > 1 && (trimmed[0] == (byte)'{' || trimmed[0] == (byte)'[');
+    }
+
+    private static bool LooksLikeUtf8Text(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IndexOf((byte)0) >= 0)
+        {
+            return false;
+        }
+
+        return System.Text.Unicode.Utf8.IsValid(bytes);
+    }
+}

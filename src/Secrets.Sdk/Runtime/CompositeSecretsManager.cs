@@ -1,0 +1,39 @@
+namespace Secrets.Sdk;
+
+/// <summary>One <see cref="ISecretsManager"/> over every <c>AddSecretsManager</c> call of an application.</summary>
+internal sealed class CompositeSecretsManager(IReadOnlyList<ISecretsManager> managers) : ISecretsManager
+{
+    public event EventHandler<SecretsChangedEventArgs>? Changed
+    {
+        add
+        {
+            foreach (var manager in managers)
+            {
+                manager.Changed += value;
+            }
+        }
+
+        remove
+        {
+            foreach (var manager in managers)
+            {
+                manager.Changed -= value;
+            }
+        }
+    }
+
+    public IReadOnlyList<SecretSourceStatus> Sources => managers.SelectMany(m => m.Sources).ToArray();
+
+    public async Task<SecretsRefreshResult> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var results = await Task.WhenAll(managers.Select(m => m.RefreshAsync(cancellationToken))).ConfigureAwait(false);
+        var changed = results.SelectMany(r => r.ChangedKeys).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray();
+        var failures = new Dictionary<string, Exception>(StringComparer.Ordinal);
+        foreach (var (name, error) in results.SelectMany(r => r.Failures))
+        {
+            failures[name] = error;
+        }
+
+        return new SecretsRefreshResult(changed, failures);
+    }
+}

@@ -1,0 +1,41 @@
+namespace Secrets.Sdk;
+
+/// <summary>The state of one secret source, for health checks and diagnostics. Holds no values.</summary>
+public sealed record SecretSourceStatus
+{
+    /// <summary>Gets the source's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Gets a value indicating whether the source is optional.</summary>
+    public bool Optional { get; init; }
+
+    /// <summary>Gets a value indicating whether the source has loaded successfully at least once.</summary>
+    public bool IsLoaded { get; init; }
+
+    /// <summary>Gets when the source last loaded or refreshed successfully.</summary>
+    public DateTimeOffset? LastSuccessAt { get; init; }
+
+    /// <summary>Gets when the source last tried to load or refresh.</summary>
+    public DateTimeOffset? LastAttemptAt { get; init; }
+
+    /// <summary>Gets how many refreshes in a row have failed.</summary>
+    public int ConsecutiveFailures { get; init; }
+
+    /// <summary>Gets a description of the last failure (exception type and message; never a value).</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>Gets how many secrets are loaded.</summary>
+    public int SecretCount { get; init; }
+
+    /// <summary>Gets how many configuration keys the source contributes.</summary>
+    public int KeyCount { get; init; }
+
+    /// <summary>Gets the names of secrets whose last read failed (their last good values, if any, are still served).</summary>
+    public IReadOnlyList<string> FailedSecrets { get; init; } = [];
+
+    /// <summary>Gets the data age after which the source is reported Degraded.</summary>
+    public TimeSpan? DegradedAfter { get; init; }
+
+    /// <summary>Gets the data age after which the source is reported Unhealthy.</summary>
+    public TimeSpan? UnhealthyAfter { get; init; }
+}
