@@ -52,12 +52,11 @@ public sealed class HostOptionsMonitorTests
         var torn = 0;
         var reads = 0L;
 
-        var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
         {
             while (!stop.IsCancellationRequested)
             {
                 // Every key of one secret carries the same generation: a torn read would mix generations.
-                var section = config.GetSection("Bulk");
                 var first = config["Bulk:k00"];
                 for (var k = 1; k < Keys; k++)
                 {
@@ -69,10 +68,11 @@ public sealed class HostOptionsMonitorTests
                 }
 
                 Interlocked.Increment(ref reads);
+                Thread.Yield(); // Two cores: let the refreshes run too.
             }
         })).ToArray();
 
-        for (var generation = 1; generation <= 40; generation++)
+        for (var generation = 1; generation <= 30; generation++)
         {
             SetGeneration(store, Keys, generation);
             await manager.RefreshAsync();
@@ -82,7 +82,7 @@ public sealed class HostOptionsMonitorTests
         await Task.WhenAll(readers);
         Assert.Equal(0, torn);
         Assert.True(Interlocked.Read(ref reads) > 0);
-        Assert.Equal("g040", config["Bulk:k49"]);
+        Assert.Equal("g030", config["Bulk:k49"]);
         await host.StopAsync();
     }
 
