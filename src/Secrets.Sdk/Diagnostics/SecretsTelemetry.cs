@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -36,4 +37,27 @@ public static class SecretsTelemetry
     internal static readonly Counter<long> LeaseEvents = Meter.CreateCounter<long>("secrets.lease.events", description: "Lease renewals, rotations, revocations and failures, tagged by kind.");
 
     internal static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>("secrets.cache.lookups", description: "SecretCache lookups, tagged by result (hit, miss, stale).");
+
+    private static readonly ConcurrentDictionary<SecretSourceRuntime, byte> ActiveSources = new();
+
+    internal static readonly ObservableGauge<double> SnapshotAge = Meter.CreateObservableGauge(
+        "secrets.snapshot.age",
+        ObserveSnapshotAges,
+        unit: "s",
+        description: "Age of each source's last good load; grows while refreshes fail (stale-if-error).");
+
+    internal static void Register(SecretSourceRuntime source) => ActiveSources[source] = 0;
+
+    internal static void Unregister(SecretSourceRuntime source) => ActiveSources.TryRemove(source, out _);
+
+    private static IEnumerable<Measurement<double>> ObserveSnapshotAges()
+    {
+        foreach (var source in ActiveSources.Keys)
+        {
+            if (source.Age is { } age)
+            {
+                yield return new Measurement<double>(age.TotalSeconds, new KeyValuePair<string, object?>("source", source.Name));
+            }
+        }
+    }
 }

@@ -48,6 +48,8 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
         {
             _leaseManager = new SecretLeaseManager(Options.Leases, timeProvider, loggerFactory.CreateLogger("Secrets.Sdk.Leases"), Name);
         }
+
+        SecretsTelemetry.Register(this);
     }
 
     public string Name { get; }
@@ -58,6 +60,9 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
     public SecretSnapshot Entries { get; private set; }
 
     public SecretLeaseManager? LeaseManager => _leaseManager;
+
+    /// <summary>Gets the age of the last good load, or null before the first one.</summary>
+    public TimeSpan? Age => _lastSuccessAt is { } at ? _timeProvider.GetUtcNow() - at : null;
 
     public SecretSourceStatus Status
     {
@@ -178,6 +183,8 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
         {
             return;
         }
+
+        SecretsTelemetry.Unregister(this);
 
         if (_store is IChangeNotifyingSecretStore notifying)
         {
