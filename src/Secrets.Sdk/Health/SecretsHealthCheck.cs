@@ -73,8 +73,13 @@ public sealed class SecretsHealthCheck : IHealthCheck
             return (HealthStatus.Degraded, $"{source.FailedSecrets.Count} secrets failing: {string.Join(", ", source.FailedSecrets.Take(10))}");
         }
 
-        return source.ConsecutiveFailures > 0
-            ? (HealthStatus.Healthy, $"serving data {age} old after {source.ConsecutiveFailures} failed refreshes")
-            : (HealthStatus.Healthy, null);
+        if (source.ConsecutiveFailures > 0)
+        {
+            // With a staleness limit, failures within it are tolerated; without one (a watched mount), any failure degrades.
+            var status = source.DegradedAfter is null ? HealthStatus.Degraded : HealthStatus.Healthy;
+            return (status, $"serving data {age} old after {source.ConsecutiveFailures} failed refreshes; last error: {source.LastError}");
+        }
+
+        return (HealthStatus.Healthy, null);
     }
 }
