@@ -48,9 +48,11 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
         lock (_publishGate)
         {
             _overrides[key] = value;
-            var values = _snapshot.Values.ToDictionary(StringComparer.OrdinalIgnoreCase);
-            values[key] = value;
-            _snapshot = SecretSnapshot.Create(values);
+            var values = new Dictionary<string, string?>(_snapshot.Values, StringComparer.OrdinalIgnoreCase)
+            {
+                [key] = value,
+            };
+            _snapshot = SecretSnapshot.Own(values);
         }
     }
 
@@ -141,7 +143,7 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
         IReadOnlyList<string> changed;
         lock (_publishGate)
         {
-            var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            var merged = new Dictionary<string, string?>(_snapshot.Values.Count, StringComparer.OrdinalIgnoreCase);
             foreach (var source in Sources)
             {
                 foreach (var (key, value) in source.Entries.Values)
@@ -155,7 +157,7 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
                 merged[key] = value;
             }
 
-            var after = SecretSnapshot.Create(merged);
+            var after = SecretSnapshot.Own(merged);
             changed = SecretSnapshot.Diff(_snapshot, after);
             if (changed.Count == 0)
             {

@@ -128,9 +128,10 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
         await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            bool entriesChanged;
             try
             {
-                await RefreshCoreAsync(initial: !_isLoaded, cancellationToken).ConfigureAwait(false);
+                entriesChanged = await RefreshCoreAsync(initial: !_isLoaded, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -139,7 +140,7 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
                 return ([], ex);
             }
 
-            var changed = _publish(this);
+            var changed = entriesChanged ? _publish(this) : [];
             SecretsTelemetry.Refreshes.Add(1, _sourceTag, new("outcome", changed.Count > 0 ? "changed" : "unchanged"));
             if (changed.Count > 0)
             {
@@ -275,7 +276,7 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
         }
     }
 
-    private async Task RefreshCoreAsync(bool initial, CancellationToken cancellationToken)
+    private async Task<bool> RefreshCoreAsync(bool initial, CancellationToken cancellationToken)
     {
         using var activity = SecretsTelemetry.ActivitySource.StartActivity(initial ? "secrets.load" : "secrets.refresh");
         activity?.SetTag("secrets.source", Name);
@@ -360,7 +361,9 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
             }
         }
 
-        var snapshot = BuildEntries(next, initial);
+        // Nothing read, nothing removed: the entries are exactly the last good ones; skip rebuilding and publishing.
+        var unchanged = results.Count == 0 && next.Count == previous.Count && _isLoaded;
+        var snapshot = unchanged ? Entries : BuildEntries(next, initial);
 
         // Commit. A failing secret is logged once per failure streak, and counted every time.
         lock (_failingSecrets)
@@ -407,6 +410,8 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
         {
             EngineLog.Unchanged(_logger, Name, listed.Count, 0);
         }
+
+        return !unchanged;
     }
 
     private void TrackLeases(List<(string Name, SecretLease Lease)> leases)
@@ -451,7 +456,7 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
             }
         }
 
-        return SecretSnapshot.Create(values);
+        return SecretSnapshot.Own(values);
     }
 
     private async Task<List<(SecretMetadata Requested, Secret? Secret, Exception? Error)>> ReadAsync(List<SecretMetadata> toRead, CancellationToken cancellationToken)

@@ -1,18 +1,22 @@
-using System.Collections.Frozen;
-
 namespace Secrets.Sdk;
 
-/// <summary>An immutable set of configuration entries. Reads never lock; a refresh builds a new snapshot and swaps the reference.</summary>
+/// <summary>
+/// An immutable set of configuration entries. Reads never lock; a refresh builds a new snapshot and swaps the reference.
+/// The dictionary is never mutated after construction (so concurrent reads are safe), and it is a plain
+/// <see cref="Dictionary{TKey,TValue}"/> on purpose: measured faster than FrozenDictionary for ignore-case lookups of
+/// configuration keys, and cheaper to build on every change (see benchmarks/README.md).
+/// </summary>
 internal sealed class SecretSnapshot
 {
-    public static readonly SecretSnapshot Empty = new(FrozenDictionary<string, string?>.Empty.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
+    public static readonly SecretSnapshot Empty = new(new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase));
 
-    public SecretSnapshot(FrozenDictionary<string, string?> values) => Values = values;
+    private SecretSnapshot(Dictionary<string, string?> values) => Values = values;
 
-    public FrozenDictionary<string, string?> Values { get; }
+    /// <summary>Gets the entries. Never mutate: snapshots are shared by concurrent readers.</summary>
+    public Dictionary<string, string?> Values { get; }
 
-    public static SecretSnapshot Create(IEnumerable<KeyValuePair<string, string?>> entries) =>
-        new(entries.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
+    /// <summary>Creates a snapshot that takes ownership of <paramref name="values"/> (case-insensitive comparer required).</summary>
+    public static SecretSnapshot Own(Dictionary<string, string?> values) => new(values);
 
     /// <summary>Returns the keys whose presence or value differs between two snapshots, sorted.</summary>
     public static IReadOnlyList<string> Diff(SecretSnapshot before, SecretSnapshot after)

@@ -1,0 +1,191 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Secrets.Sdk.Encryption;
+
+/// <summary>
+/// A key-encryption key held by the application: a 256-bit key (or a key ring where the newest key wraps and every key
+/// unwraps), wrapping data keys with AES-256-GCM bound to the key id and the encryption context. Key ids should end in
+/// <c>:v{N}</c> to work with <see cref="EnvelopeDecryptPolicy.MinimumKeyVersion"/>.
+/// </summary>
+public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
+{
+    /// <summary>The provider id written into messages: <c>local</c>.</summary>
+    public const string Provider = "local";
+
+    private const int KeySize = 32;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private readonly List<(string Id, byte[] Key)> _ring = [];
+
+    /// <summary>Creates a KEK from one 32-byte key.</summary>
+    /// <param name="key">The key; it is copied.</param>
+    /// <param name="keyId">Its id (for example <c>app-kek:v1</c>).</param>
+    public LocalKeyEncryptionKey(ReadOnlySpan<byte> key, string keyId)
+    {
+        Add(keyId, key);
+    }
+
+    /// <summary>Creates a key ring: keys in order from oldest to newest. The newest wraps; all unwrap.</summary>
+    /// <param name="ring">The (key id, key) pairs, oldest first; the keys are copied.</param>
+    public LocalKeyEncryptionKey(IEnumerable<KeyValuePair<string, byte[]>> ring)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        foreach (var (id, key) in ring)
+        {
+            Add(id, key);
+        }
+
+        if (_ring.Count == 0)
+        {
+            throw new ArgumentException("A key ring needs at least one key.", nameof(ring));
+        }
+    }
+
+    /// <inheritdoc/>
+    public string ProviderId => Provider;
+
+    /// <inheritdoc/>
+    public string KeyId => _ring[^1].Id;
+
+    /// <summary>Gets or sets the randomness used for data keys and nonces (a seam for deterministic test vectors).</summary>
+    internal RandomFiller RandomFill { get; set; } = RandomNumberGenerator.Fill;
+
+    /// <summary>Reads a key from a file holding either 32 raw bytes or their base64 (as a mounted Secret would).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="keyId">The key's id.</param>
+    /// <returns>The KEK.</returns>
+    public static LocalKeyEncryptionKey FromFile(string path, string keyId)
+    {
+        var bytes = File.ReadAllBytes(path);
+        try
+        {
+            return new LocalKeyEncryptionKey(bytes.Length == KeySize ? bytes : DecodeBase64(Encoding.UTF8.GetString(bytes).Trim(), $"file '{path}'"), keyId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    /// <summary>Reads a base64 key from an environment variable.</summary>
+    /// <param name="variable">The variable's name.</param>
+    /// <param name="keyId">The key's id.</param>
+    /// <returns>The KEK.</returns>
+    public static LocalKeyEncryptionKey FromEnvironment(string variable, string keyId)
+    {
+        var value = Environment.GetEnvironmentVariable(variable)
+            ?? throw new InvalidOperationException($"Environment variable '{variable}' is not set; it should hold a base64 256-bit key.");
+        var key = DecodeBase64(value.Trim(), $"environment variable '{variable}'");
+        try
+        {
+            return new LocalKeyEncryptionKey(key, keyId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool CanUnwrap(string providerId, string keyId) =>
+        providerId == Provider && _ring.Any(k => k.Id == keyId);
+
+    /// <inheritdoc/>
+    public ValueTask<GeneratedDataKey> GenerateDataKeyAsync(int keySizeBytes, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keySizeBytes, 16);
+        var dataKey = new byte[keySizeBytes];
+        RandomFill(dataKey);
+        return new ValueTask<GeneratedDataKey>(new GeneratedDataKey(dataKey, Wrap(dataKey, context)));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<WrappedDataKey> WrapKeyAsync(ReadOnlyMemory<byte> dataKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken) =>
+        new(Wrap(dataKey.Span, context));
+
+    /// <inheritdoc/>
+    public ValueTask<byte[]> UnwrapKeyAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(wrappedKey);
+        var entry = _ring.FirstOrDefault(k => k.Id == wrappedKey.KeyId);
+        var blob = wrappedKey.Ciphertext.Span;
+        if (entry.Key is null || wrappedKey.ProviderId != Provider || blob.Length < NonceSize + TagSize)
+        {
+            throw Failure(wrappedKey.KeyId);
+        }
+
+        var plaintext = new byte[blob.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(entry.Key, TagSize);
+        try
+        {
+            aes.Decrypt(blob[..NonceSize], blob[NonceSize..^TagSize], blob[^TagSize..], plaintext, AssociatedData(entry.Id, context));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw Failure(wrappedKey.KeyId);
+        }
+
+        return new ValueTask<byte[]>(plaintext);
+    }
+
+    /// <summary>Zeroes every key.</summary>
+    public void Dispose()
+    {
+        foreach (var (_, key) in _ring)
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"LocalKeyEncryptionKey({KeyId}, {_ring.Count} keys)";
+
+    private WrappedDataKey Wrap(ReadOnlySpan<byte> dataKey, IReadOnlyDictionary<string, string> context)
+    {
+        var (id, key) = _ring[^1];
+        var blob = new byte[NonceSize + dataKey.Length + TagSize];
+        RandomFill(blob.AsSpan(0, NonceSize));
+        using var aes = new AesGcm(key, TagSize);
+        aes.Encrypt(blob.AsSpan(0, NonceSize), dataKey, blob.AsSpan(NonceSize, dataKey.Length), blob.AsSpan(NonceSize + dataKey.Length), AssociatedData(id, context));
+        return new WrappedDataKey(Provider, id, blob);
+    }
+
+    private static byte[] AssociatedData(string keyId, IReadOnlyDictionary<string, string> context)
+    {
+        var canonical = EncryptionContext.Serialize(EncryptionContext.Canonicalize(context));
+        var id = Encoding.UTF8.GetBytes("secrets-sdk local kek v1\0" + keyId + "\0");
+        return [.. id, .. canonical];
+    }
+
+    private void Add(string keyId, ReadOnlySpan<byte> key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(keyId);
+        if (key.Length != KeySize)
+        {
+            throw new ArgumentException($"Local key '{keyId}' must be {KeySize} bytes (AES-256); it is {key.Length} bytes.", nameof(key));
+        }
+
+        if (_ring.Any(k => k.Id == keyId))
+        {
+            throw new ArgumentException($"Key id '{keyId}' appears twice in the key ring.", nameof(keyId));
+        }
+
+        _ring.Add((keyId, key.ToArray()));
+    }
+
+    private static byte[] DecodeBase64(string value, string where)
+    {
+        try
+        {
+            return Convert.FromBase64String(value);
+        }
+        catch (FormatException)
+        {
+            throw new FormatException($"The key in {where} is neither {KeySize} raw bytes nor base64.");
+        }
+    }
+
+    private static KeyEncryptionKeyException Failure(string keyId) =>
+        new($"The data key could not be unwrapped with local key '{keyId}'.") { ProviderId = Provider, KeyId = keyId };
+}

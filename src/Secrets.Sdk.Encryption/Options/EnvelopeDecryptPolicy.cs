@@ -1,0 +1,23 @@
+namespace Secrets.Sdk.Encryption;
+
+/// <summary>What a decryptor accepts. Every limit is checked before any key-encryption key is called.</summary>
+public sealed class EnvelopeDecryptPolicy
+{
+    /// <summary>Gets or sets the KEK key ids allowed to unwrap; empty allows any id a configured KEK can unwrap.</summary>
+    public ISet<string> AllowedKeyIds { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets the lowest KEK version accepted (key ids ending in <c>:v{N}</c>, as local key rings and Vault Transit
+    /// write them), like Vault's <c>min_decryption_version</c>; <see langword="null"/> accepts any.
+    /// </summary>
+    public int? MinimumKeyVersion { get; set; }
+
+    /// <summary>Gets or sets the most wrapped data keys a message may carry. Default: 16.</summary>
+    public int MaxWrappedKeys { get; set; } = 16;
+
+    /// <summary>Gets or sets the largest header accepted, in bytes. Default: 64 KiB.</summary>
+    public int MaxHeaderBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Gets or sets the largest body accepted, in bytes. Default: no limit beyond the format's.</summary>
+    public long MaxBodyBytes { get; set; } = long.MaxValue;
+}
