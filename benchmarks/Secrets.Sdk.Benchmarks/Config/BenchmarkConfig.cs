@@ -27,5 +27,5 @@ internal static class BenchmarkConfig
             .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
             .AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub)
             .WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Value))
-            .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
+            .WithOptions(ConfigOptions.DisableLogFile);
 }

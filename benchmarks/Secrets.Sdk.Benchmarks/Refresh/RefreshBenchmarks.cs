@@ -22,10 +22,14 @@ public class RefreshBenchmarks
     [Params(0, 1)]
     public int ChangedPercent { get; set; }
 
+    /// <summary>Gets or sets the injected latency per backend call, in milliseconds (0 shows CPU cost alone).</summary>
+    [Params(0, 5)]
+    public int LatencyMs { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _store = new InMemorySecretStore("bench") { MaxBatchSize = 20 };
+        _store = new InMemorySecretStore("bench") { MaxBatchSize = 20, Latency = TimeSpan.FromMilliseconds(LatencyMs) };
         for (var i = 0; i < Secrets; i++)
         {
             _store.Set($"app/Key{i}", "v0");

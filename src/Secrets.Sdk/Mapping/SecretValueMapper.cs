@@ -13,13 +13,16 @@ internal static class SecretValueMapper
     /// <summary>Computes the configuration key of a secret, or null when the secret is skipped.</summary>
     public static string? MapKey(SecretMetadata metadata, SecretSourceOptions options)
     {
-        var key = SecretKeyMapping.NormalizeKey(options.KeyMapper(metadata));
-        if (key is null)
+        var mapped = options.KeyMapper(metadata);
+        if (mapped is null)
         {
             return null;
         }
 
-        if (!string.IsNullOrEmpty(options.KeyPrefix))
+        // An empty key places a JSON object's fields at the root (or directly under Section).
+        var key = SecretKeyMapping.NormalizeKey(mapped) ?? string.Empty;
+
+        if (!string.IsNullOrEmpty(options.KeyPrefix) && key.Length > 0)
         {
             var prefix = SecretKeyMapping.NormalizeKey(options.KeyPrefix.Replace("__", ":", StringComparison.Ordinal));
             if (prefix is not null)
@@ -38,7 +41,7 @@ internal static class SecretValueMapper
         if (!string.IsNullOrEmpty(options.Section))
         {
             var section = SecretKeyMapping.NormalizeKey(options.Section);
-            key = section is null ? key : section + ":" + key;
+            key = section is null ? key : key.Length == 0 ? section : section + ":" + key;
         }
 
         return key;
@@ -82,6 +85,15 @@ internal static class SecretValueMapper
             }
         }
 
+        if (key.Length == 0)
+        {
+            throw new SecretStoreException(
+                $"Secret '{secret.Name}' in source '{sourceName}' maps to the configuration root, so its value must be a JSON object.",
+                SecretErrorKind.InvalidResponse,
+                storeName: sourceName,
+                secretName: secret.Name);
+        }
+
         return [new(key, value.GetText())];
     }
 
@@ -99,10 +111,10 @@ internal static class SecretValueMapper
                     }
 
                     any = true;
-                    Flatten(property.Value, path + ":" + property.Name, entries);
+                    Flatten(property.Value, Child(path, property.Name), entries);
                 }
 
-                if (!any)
+                if (!any && path.Length > 0)
                 {
                     entries.Add(new(path, null));
                 }
@@ -112,11 +124,11 @@ internal static class SecretValueMapper
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    Flatten(item, path + ":" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), entries);
+                    Flatten(item, Child(path, index.ToString(System.Globalization.CultureInfo.InvariantCulture)), entries);
                     index++;
                 }
 
-                if (index == 0)
+                if (index == 0 && path.Length > 0)
                 {
                     entries.Add(new(path, null));
                 }
@@ -133,6 +145,8 @@ internal static class SecretValueMapper
                 break;
         }
     }
+
+    private static string Child(string path, string name) => path.Length == 0 ? name : path + ":" + name;
 
     private static bool StartsLikeJsonContainer(ReadOnlySpan<byte> bytes)
     {

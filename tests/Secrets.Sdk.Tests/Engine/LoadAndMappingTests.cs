@@ -201,4 +201,28 @@ public sealed class LoadAndMappingTests
 
         Assert.Contains(nameof(SecretSourceOptions.RefreshJitter), ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Load_EmptyMappedKey_PlacesJsonFieldsAtRootOrUnderSection_AndRejectsPlainText()
+    {
+        var time = new ManualTimeProvider();
+        var store = new InMemorySecretStore("mem", time);
+        store.Set("orders/production", """{"ConnectionStrings":{"Db":"c"},"Api:Key":"k"}""");
+
+        var (config, _) = TestConfig.Build(time, (store, TestConfig.Options(o => o.KeyMapper = _ => string.Empty)));
+        var (sectioned, _) = TestConfig.Build(time, (store, TestConfig.Options(o =>
+        {
+            o.KeyMapper = _ => string.Empty;
+            o.Section = "App";
+        })));
+
+        Assert.Equal("c", config["ConnectionStrings:Db"]);
+        Assert.Equal("k", config["Api:Key"]);
+        Assert.Equal("c", sectioned["App:ConnectionStrings:Db"]);
+
+        var plain = new InMemorySecretStore("plain", time);
+        plain.Set("token", "not-json");
+        var ex = Assert.Throws<SecretsLoadException>(() => TestConfig.Build(time, (plain, TestConfig.Options(o => o.KeyMapper = _ => string.Empty))));
+        Assert.Contains("must be a JSON object", ex.Message, StringComparison.Ordinal);
+    }
 }

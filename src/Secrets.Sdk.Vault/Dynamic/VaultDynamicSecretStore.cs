@@ -1,0 +1,79 @@
+namespace Secrets.Sdk.Vault;
+
+/// <summary>
+/// Dynamic secrets (any endpoint answering <c>lease_id</c>, <c>lease_duration</c>, <c>renewable</c>, <c>data</c>, such as
+/// <c>database/creds/…</c>): each read issues a new credential; leases are renewed and revoked through
+/// <c>sys/leases/renew</c> and <c>sys/leases/revoke</c>. The engine never re-reads them on a poll; its lease manager
+/// rotates them before expiry.
+/// </summary>
+/// <remarks>https://developer.hashicorp.com/vault/api-docs/system/leases.</remarks>
+internal sealed class VaultDynamicSecretStore : ILeasedSecretStore, IAsyncDisposable
+{
+    private readonly VaultConnection _connection;
+    private readonly IReadOnlyList<VaultDynamicSecret> _secrets;
+    private readonly TimeProvider _time;
+
+    public VaultDynamicSecretStore(VaultConnection connection, IReadOnlyList<VaultDynamicSecret> secrets, TimeProvider time)
+    {
+        _connection = connection.AddReference();
+        _secrets = secrets;
+        _time = time;
+        Name = "vault:dynamic(" + string.Join(",", secrets.Select(s => s.Path)) + ")";
+    }
+
+    public string Name { get; }
+
+    public int MaxBatchSize => 1;
+
+    public ValueTask<IReadOnlyList<SecretMetadata>> ListSecretsAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SecretMetadata> list = _secrets.Select(s => new SecretMetadata(s.Path)
+        {
+            Version = "dynamic",
+            Leased = true,
+            ContentType = "application/json",
+            Tags = new Dictionary<string, string>(StringComparer.Ordinal) { [VaultTags.ConfigurationKey] = s.Section ?? s.Path.Replace('/', ':') },
+        }).ToArray();
+        return new ValueTask<IReadOnlyList<SecretMetadata>>(list);
+    }
+
+    public async ValueTask<IReadOnlyList<SecretReadResult>> GetSecretsAsync(IReadOnlyList<SecretMetadata> secrets, CancellationToken cancellationToken)
+    {
+        var results = new List<SecretReadResult>(secrets.Count);
+        foreach (var requested in secrets)
+        {
+            try
+            {
+                var response = await _connection.Client.SendAsync(HttpMethod.Get, requested.Name, null, VaultJsonContext.Default.VaultSecretResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
+                if (response?.LeaseId is not { Length: > 0 } leaseId)
+                {
+                    throw new SecretStoreException($"Vault '{requested.Name}' returned no lease; it is not a dynamic secret.", SecretErrorKind.InvalidResponse, Name, requested.Name);
+                }
+
+                var lease = new SecretLease(leaseId, _time.GetUtcNow(), TimeSpan.FromSeconds(response.LeaseDuration), response.Renewable);
+                results.Add(SecretReadResult.Success(requested, new Secret(requested, SecretValue.FromText(response.Data.GetRawText()), lease)));
+            }
+            catch (SecretStoreException ex) when (!ex.IsTransient)
+            {
+                results.Add(SecretReadResult.Failure(requested, ex));
+            }
+        }
+
+        return results;
+    }
+
+    public async ValueTask<SecretLease> RenewLeaseAsync(SecretLease lease, TimeSpan increment, CancellationToken cancellationToken)
+    {
+        var body = VaultClient.Json(new VaultLeaseRequest { LeaseId = lease.LeaseId, Increment = (long)increment.TotalSeconds }, VaultJsonContext.Default.VaultLeaseRequest);
+        var response = await _connection.Client.SendAsync(HttpMethod.Put, "sys/leases/renew", body, VaultJsonContext.Default.VaultLeaseRenewResponse, cancellationToken).ConfigureAwait(false);
+        return lease with { IssuedAt = _time.GetUtcNow(), Duration = TimeSpan.FromSeconds(response?.LeaseDuration ?? 0), Renewable = response?.Renewable ?? false };
+    }
+
+    public async ValueTask RevokeLeaseAsync(SecretLease lease, CancellationToken cancellationToken)
+    {
+        var body = VaultClient.Json(new VaultLeaseRequest { LeaseId = lease.LeaseId }, VaultJsonContext.Default.VaultLeaseRequest);
+        await _connection.Client.SendAsync(HttpMethod.Put, "sys/leases/revoke", body, VaultJsonContext.Default.VaultLeaseRenewResponse, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => _connection.ReleaseAsync();
+}

@@ -1,0 +1,109 @@
+using System.Net;
+
+namespace Secrets.Sdk.Vault;
+
+/// <summary>Options of the Vault source added by <c>AddVault</c>.</summary>
+public sealed class VaultSourceOptions : SecretSourceOptions
+{
+    /// <summary>
+    /// Creates the options with Vault's conventions: a KV secret's fields are placed under its path relative to the
+    /// configured path (a single secret's fields at the root), a dynamic secret's under its section.
+    /// </summary>
+    public VaultSourceOptions()
+    {
+        KeyMapper = secret => secret.Tags.TryGetValue(VaultTags.ConfigurationKey, out var key) ? key : SecretKeyMapping.Default(secret);
+    }
+
+    /// <summary>Gets or sets Vault's address. Default: <c>VAULT_ADDR</c>.</summary>
+    public Uri? Address { get; set; }
+
+    /// <summary>Gets or sets the Vault Enterprise namespace (<c>X-Vault-Namespace</c>). Default: <c>VAULT_NAMESPACE</c>.</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>Gets or sets how to authenticate. Default: <c>VAULT_TOKEN</c> when set.</summary>
+    public VaultAuthentication? Authentication { get; set; }
+
+    /// <summary>Gets the TLS settings. The CA defaults to <c>VAULT_CACERT</c>.</summary>
+    public VaultTlsOptions Tls { get; } = new();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether plain HTTP is allowed to a non-loopback address. Plain HTTP to a loopback
+    /// address (a local dev server) is always allowed, with a warning. Default: <see langword="false"/>.
+    /// </summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>Gets the KV paths to load.</summary>
+    public IList<VaultKeyValuePath> KeyValuePaths { get; } = [];
+
+    /// <summary>Gets the dynamic secrets to load.</summary>
+    public IList<VaultDynamicSecret> DynamicSecrets { get; } = [];
+
+    /// <summary>Adds a KV path: a secret, or a folder listed recursively.</summary>
+    /// <param name="mount">The KV mount (for example <c>secret</c>).</param>
+    /// <param name="path">The path within the mount.</param>
+    /// <param name="version">The KV version, or null to detect it.</param>
+    /// <param name="neverList">Read only the named secrets, never LIST (for tokens without list permission).</param>
+    /// <param name="secrets">In never-list mode, more secrets below <paramref name="path"/> to read.</param>
+    /// <returns>These options.</returns>
+    public VaultSourceOptions AddKeyValue(string mount, string path, int? version = null, bool neverList = false, params string[] secrets)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(mount);
+        ArgumentNullException.ThrowIfNull(path);
+        KeyValuePaths.Add(new VaultKeyValuePath(mount.Trim('/'), path.Trim('/')) { Version = version, NeverList = neverList, Secrets = secrets });
+        return this;
+    }
+
+    /// <summary>Adds a dynamic secret whose lease is renewed, and rotated before it expires.</summary>
+    /// <param name="path">The endpoint (for example <c>database/creds/orders-rw</c>).</param>
+    /// <param name="section">The configuration section for its fields.</param>
+    /// <returns>These options.</returns>
+    public VaultSourceOptions AddDynamicSecret(string path, string? section = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        DynamicSecrets.Add(new VaultDynamicSecret(path.Trim('/'), section));
+        return this;
+    }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        if (Address is null)
+        {
+            throw new ArgumentException("Vault's Address is not set (nor VAULT_ADDR).", nameof(Address));
+        }
+
+        if (Address.Scheme == Uri.UriSchemeHttp && !AllowInsecureHttp && !IsLoopback(Address))
+        {
+            throw new ArgumentException($"Vault address {Address} uses plain HTTP to a non-loopback host; use HTTPS, or set {nameof(AllowInsecureHttp)}.", nameof(Address));
+        }
+
+        if (Authentication is null)
+        {
+            throw new ArgumentException("Vault Authentication is not set (nor VAULT_TOKEN).", nameof(Authentication));
+        }
+
+        if (KeyValuePaths.Count == 0 && DynamicSecrets.Count == 0)
+        {
+            throw new ArgumentException("Add at least one KV path (AddKeyValue) or dynamic secret (AddDynamicSecret).", nameof(KeyValuePaths));
+        }
+    }
+
+    internal static bool IsLoopback(Uri address) =>
+        address.IsLoopback || (IPAddress.TryParse(address.Host, out var ip) && IPAddress.IsLoopback(ip));
+
+    internal void ApplyEnvironmentDefaults()
+    {
+        if (Address is null && Environment.GetEnvironmentVariable("VAULT_ADDR") is { Length: > 0 } address)
+        {
+            Address = new Uri(address);
+        }
+
+        Namespace ??= Environment.GetEnvironmentVariable("VAULT_NAMESPACE") is { Length: > 0 } ns ? ns : null;
+        Tls.CaCertificatePath ??= Environment.GetEnvironmentVariable("VAULT_CACERT") is { Length: > 0 } ca ? ca : null;
+        if (Authentication is null && Environment.GetEnvironmentVariable("VAULT_TOKEN") is { Length: > 0 } token)
+        {
+            Authentication = VaultAuthentication.Token(token);
+        }
+    }
+}
