@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+
+namespace Secrets.Sdk.Aws;
+
+/// <summary>
+/// A key-encryption key in AWS KMS, over the real <c>AWSSDK.KeyManagementService</c> client: GenerateDataKey, Encrypt
+/// and Decrypt with the message's encryption context as the KMS EncryptionContext, checking that KMS used the expected key.
+/// </summary>
+/// <remarks>https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKey.html (and Encrypt, Decrypt).</remarks>
+public sealed class AwsKmsKeyEncryptionKey : IKeyEncryptionKey
+{
+    /// <summary>The provider id written into envelope messages: <c>aws-kms</c>.</summary>
+    public const string Provider = "aws-kms";
+
+    private readonly IAmazonKeyManagementService _kms;
+
+    /// <summary>Creates the KEK.</summary>
+    /// <param name="kms">The KMS client (configured with region, credentials and, for tests or VPC endpoints, ServiceURL).</param>
+    /// <param name="keyArn">The KMS key ARN (the id written into messages and checked against KMS's answers).</param>
+    public AwsKmsKeyEncryptionKey(IAmazonKeyManagementService kms, string keyArn)
+    {
+        ArgumentNullException.ThrowIfNull(kms);
+        ArgumentException.ThrowIfNullOrEmpty(keyArn);
+        _kms = kms;
+        KeyId = keyArn;
+    }
+
+    /// <inheritdoc/>
+    public string ProviderId => Provider;
+
+    /// <inheritdoc/>
+    public string KeyId { get; }
+
+    /// <inheritdoc/>
+    public bool CanUnwrap(string providerId, string keyId) => providerId == Provider && keyId == KeyId;
+
+    /// <inheritdoc/>
+    public async ValueTask<GeneratedDataKey> GenerateDataKeyAsync(int keySizeBytes, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    {
+        var response = await _kms.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = KeyId, NumberOfBytes = keySizeBytes, EncryptionContext = Context(context) }, cancellationToken).ConfigureAwait(false);
+        CheckKey(response.KeyId);
+        var plaintext = response.Plaintext.ToArray();
+        Zero(response.Plaintext);
+        return new GeneratedDataKey(plaintext, new WrappedDataKey(Provider, KeyId, response.CiphertextBlob.ToArray()));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<WrappedDataKey> WrapKeyAsync(ReadOnlyMemory<byte> dataKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    {
+        using var plaintext = new MemoryStream(dataKey.ToArray());
+        var response = await _kms.EncryptAsync(new EncryptRequest { KeyId = KeyId, Plaintext = plaintext, EncryptionContext = Context(context) }, cancellationToken).ConfigureAwait(false);
+        Zero(plaintext);
+        CheckKey(response.KeyId);
+        return new WrappedDataKey(Provider, KeyId, response.CiphertextBlob.ToArray());
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<byte[]> UnwrapKeyAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(wrappedKey);
+        DecryptResponse response;
+        try
+        {
+            using var blob = new MemoryStream(wrappedKey.Ciphertext.ToArray());
+            response = await _kms.DecryptAsync(new DecryptRequest { KeyId = KeyId, CiphertextBlob = blob, EncryptionContext = Context(context) }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidCiphertextException ex)
+        {
+            // Wrong encryption context or tampered blob: KMS refuses without saying which.
+            throw new KeyEncryptionKeyException($"AWS KMS key '{KeyId}' refused to decrypt the data key (InvalidCiphertextException).", ex) { ProviderId = Provider, KeyId = KeyId };
+        }
+
+        CheckKey(response.KeyId);
+        var plaintext = response.Plaintext.ToArray();
+        Zero(response.Plaintext);
+        return plaintext;
+    }
+
+    private void CheckKey(string? returned)
+    {
+        if (!string.Equals(returned, KeyId, StringComparison.Ordinal))
+        {
+            throw new KeyEncryptionKeyException($"AWS KMS answered with key '{returned}', not the configured '{KeyId}'.") { ProviderId = Provider, KeyId = KeyId };
+        }
+    }
+
+    /// <summary>Zeroes a stream's buffer where the stream exposes it (the SDK's response streams may not).</summary>
+    private static void Zero(MemoryStream stream)
+    {
+        if (stream.TryGetBuffer(out var buffer))
+        {
+            CryptographicOperations.ZeroMemory(buffer.AsSpan());
+        }
+    }
+
+    private static Dictionary<string, string> Context(IReadOnlyDictionary<string, string> context) =>
+        context.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+}

@@ -1,0 +1,58 @@
+using Amazon.Runtime;
+
+namespace Secrets.Sdk.Aws;
+
+/// <summary>Options of the AWS Secrets Manager source added by <c>AddAwsSecretsManager</c>.</summary>
+public sealed class AwsSecretsManagerSourceOptions : SecretSourceOptions
+{
+    /// <summary>Creates the options with AWS's convention: the name prefix is stripped and <c>/</c> becomes <c>:</c>.</summary>
+    public AwsSecretsManagerSourceOptions()
+    {
+        KeyMapper = secret => secret.Tags.TryGetValue(AwsTags.ConfigurationKey, out var key) ? key : SecretKeyMapping.Delimited("/")(secret);
+    }
+
+    /// <summary>Gets or sets the region. Default: <c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>, then the SDK's region chain.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>Gets or sets a name prefix: secrets whose name starts with it are discovered with ListSecrets and the prefix is stripped from their keys.</summary>
+    public string? NamePrefix { get; set; }
+
+    /// <summary>Gets tag filters for discovery: a tag key, optionally with a required value.</summary>
+    public IDictionary<string, string?> TagFilters { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+    /// <summary>Gets the explicitly named secrets.</summary>
+    public IList<AwsSecretReference> Secrets { get; } = [];
+
+    /// <summary>Gets or sets explicit credentials. Default: AWSSDK.Core's chain (environment, profile, web identity/IRSA, ECS, EC2).</summary>
+    public AWSCredentials? Credentials { get; set; }
+
+    /// <summary>
+    /// Gets or sets the endpoint (VPC endpoints, tests). Default: <c>AWS_ENDPOINT_URL_SECRETS_MANAGER</c>, then
+    /// <c>AWS_ENDPOINT_URL</c>, then <c>https://secretsmanager.{region}.amazonaws.com</c>.
+    /// </summary>
+    public Uri? ServiceUrl { get; set; }
+
+    /// <summary>Adds an explicitly named secret (no List permission needed).</summary>
+    /// <param name="secretId">The name or ARN.</param>
+    /// <param name="section">The configuration section for its fields.</param>
+    /// <param name="versionStage">The stage to read (<c>AWSCURRENT</c>, <c>AWSPREVIOUS</c>, <c>AWSPENDING</c>).</param>
+    /// <param name="versionId">A version id to pin instead of a stage.</param>
+    /// <param name="optional">Whether its failure may be ignored.</param>
+    /// <returns>These options.</returns>
+    public AwsSecretsManagerSourceOptions AddSecret(string secretId, string? section = null, string versionStage = "AWSCURRENT", string? versionId = null, bool optional = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secretId);
+        Secrets.Add(new AwsSecretReference(secretId) { Section = section, VersionStage = versionStage, VersionId = versionId, Optional = optional });
+        return this;
+    }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        if (NamePrefix is null && TagFilters.Count == 0 && Secrets.Count == 0)
+        {
+            throw new ArgumentException($"Set {nameof(NamePrefix)} or {nameof(TagFilters)} for discovery, or add secrets with {nameof(AddSecret)}.", nameof(Secrets));
+        }
+    }
+}
