@@ -73,24 +73,29 @@ public sealed class EnvelopeEncryptor : IDisposable
     {
         var canonical = EncryptionContext.Canonicalize(context);
         using var message = await BeginMessageAsync(canonical, plaintext.Length, cancellationToken).ConfigureAwait(false);
-        var frameSize = _options.FrameSize;
-        var length = plaintext.Length;
-        var regular = length == 0 ? 0 : (length - 1) / frameSize;
-        var finalLength = length - (regular * frameSize);
-        var total = message.Header.Length + ((long)regular * (1 + frameSize + EnvelopeFormat.TagSize)) + 1 + 4 + finalLength + EnvelopeFormat.TagSize;
-        var output = GC.AllocateUninitializedArray<byte>(checked((int)total));
-        message.Header.CopyTo(output, 0);
-        var position = message.Header.Length;
-        var source = plaintext.Span;
-        for (var i = 0; i < regular; i++)
-        {
-            output[position] = EnvelopeFormat.RegularFrame;
-            message.Cipher.EncryptFrame((uint)(i + 1), EnvelopeFormat.RegularFrame, source.Slice(i * frameSize, frameSize), output.AsSpan(position + 1, frameSize), output.AsSpan(position + 1 + frameSize, EnvelopeFormat.TagSize));
-            position += 1 + frameSize + EnvelopeFormat.TagSize;
-        }
-
-        WriteFinalFrame(message.Cipher, (uint)(regular + 1), source[(regular * frameSize)..], output.AsSpan(position));
+        var output = GC.AllocateUninitializedArray<byte>(MessageLength(message.Header.Length, plaintext.Length));
+        WriteMessage(message, plaintext.Span, output);
         return output;
+    }
+
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> into <paramref name="destination"/> without allocating the message: reuse an
+    /// <see cref="ArrayBufferWriter{T}"/> (or a pooled writer) across calls for allocation-free encryption.
+    /// </summary>
+    /// <param name="plaintext">The data.</param>
+    /// <param name="destination">Where the message is written.</param>
+    /// <param name="context">The encryption context to bind.</param>
+    /// <param name="cancellationToken">Cancels KEK calls.</param>
+    /// <returns>The message length written.</returns>
+    public async ValueTask<int> EncryptAsync(ReadOnlyMemory<byte> plaintext, IBufferWriter<byte> destination, IReadOnlyDictionary<string, string>? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var canonical = EncryptionContext.Canonicalize(context);
+        using var message = await BeginMessageAsync(canonical, plaintext.Length, cancellationToken).ConfigureAwait(false);
+        var length = MessageLength(message.Header.Length, plaintext.Length);
+        WriteMessage(message, plaintext.Span, destination.GetSpan(length)[..length]);
+        destination.Advance(length);
+        return length;
     }
 
     /// <summary>Encrypts <paramref name="input"/> to <paramref name="output"/> frame by frame, in constant memory, whatever its size.</summary>
@@ -153,43 +158,36 @@ public sealed class EnvelopeEncryptor : IDisposable
     /// <exception cref="EnvelopeFormatException">Not an envelope, or over a decrypt-policy limit (checked before any key use).</exception>
     public async ValueTask<byte[]> DecryptAsync(ReadOnlyMemory<byte> message, IReadOnlyDictionary<string, string>? context = null, CancellationToken cancellationToken = default)
     {
-        var canonical = EncryptionContext.Canonicalize(context);
-        var (header, headerLength) = await ParseHeaderAsync(message, cancellationToken).ConfigureAwait(false);
-        if (message.Length - headerLength > _options.DecryptPolicy.MaxBodyBytes)
-        {
-            throw new EnvelopeFormatException($"The envelope body is {message.Length - headerLength} bytes, over the decrypt policy's {_options.DecryptPolicy.MaxBodyBytes}-byte limit.");
-        }
-
-        var (cipher, dataKey) = await OpenAsync(header, canonical, cancellationToken).ConfigureAwait(false);
-        CryptographicOperations.ZeroMemory(dataKey);
+        var (header, headerLength, cipher) = await OpenMessageAsync(message, context, cancellationToken).ConfigureAwait(false);
         using (cipher)
         {
             var body = message.Span[headerLength..];
-            var plaintextLength = MeasureBody(body, header.FrameSize);
-            var plaintext = GC.AllocateUninitializedArray<byte>(plaintextLength);
-            var position = 0;
-            var written = 0;
-            uint sequence = 1;
-            while (true)
-            {
-                var type = body[position];
-                var length = type == EnvelopeFormat.RegularFrame ? header.FrameSize : (int)BinaryPrimitives.ReadUInt32BigEndian(body[(position + 1)..]);
-                var start = position + (type == EnvelopeFormat.RegularFrame ? 1 : 5);
-                if (!cipher.TryDecryptFrame(sequence, type, body.Slice(start, length), body.Slice(start + length, EnvelopeFormat.TagSize), plaintext.AsSpan(written, length)))
-                {
-                    CryptographicOperations.ZeroMemory(plaintext);
-                    throw new EnvelopeAuthenticationException();
-                }
+            var plaintext = GC.AllocateUninitializedArray<byte>(MeasureBody(body, header.FrameSize));
+            DecryptFrames(cipher, header.FrameSize, body, plaintext);
+            return plaintext;
+        }
+    }
 
-                written += length;
-                position = start + length + EnvelopeFormat.TagSize;
-                if (type == EnvelopeFormat.FinalFrame)
-                {
-                    return plaintext;
-                }
-
-                sequence++;
-            }
+    /// <summary>
+    /// Decrypts a message into <paramref name="destination"/> without allocating the plaintext. Nothing is advanced unless
+    /// every frame verified (a failed span is zeroed).
+    /// </summary>
+    /// <param name="message">The message.</param>
+    /// <param name="destination">Where the plaintext is written.</param>
+    /// <param name="context">The encryption context it was encrypted with.</param>
+    /// <param name="cancellationToken">Cancels KEK calls.</param>
+    /// <returns>The plaintext length written.</returns>
+    public async ValueTask<int> DecryptAsync(ReadOnlyMemory<byte> message, IBufferWriter<byte> destination, IReadOnlyDictionary<string, string>? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var (header, headerLength, cipher) = await OpenMessageAsync(message, context, cancellationToken).ConfigureAwait(false);
+        using (cipher)
+        {
+            var body = message.Span[headerLength..];
+            var length = MeasureBody(body, header.FrameSize);
+            DecryptFrames(cipher, header.FrameSize, body, destination.GetSpan(length)[..length]);
+            destination.Advance(length);
+            return length;
         }
     }
 
@@ -501,6 +499,72 @@ public sealed class EnvelopeEncryptor : IDisposable
         }
 
         return false;
+    }
+
+    private int MessageLength(int headerLength, int plaintextLength)
+    {
+        var frameSize = _options.FrameSize;
+        var regular = plaintextLength == 0 ? 0 : (plaintextLength - 1) / frameSize;
+        var finalLength = plaintextLength - (regular * frameSize);
+        return checked((int)(headerLength + ((long)regular * (1 + frameSize + EnvelopeFormat.TagSize)) + 1 + 4 + finalLength + EnvelopeFormat.TagSize));
+    }
+
+    private void WriteMessage(MessageState message, ReadOnlySpan<byte> source, Span<byte> output)
+    {
+        var frameSize = _options.FrameSize;
+        var regular = source.Length == 0 ? 0 : (source.Length - 1) / frameSize;
+        message.Header.CopyTo(output);
+        var position = message.Header.Length;
+        for (var i = 0; i < regular; i++)
+        {
+            output[position] = EnvelopeFormat.RegularFrame;
+            message.Cipher.EncryptFrame((uint)(i + 1), EnvelopeFormat.RegularFrame, source.Slice(i * frameSize, frameSize), output.Slice(position + 1, frameSize), output.Slice(position + 1 + frameSize, EnvelopeFormat.TagSize));
+            position += 1 + frameSize + EnvelopeFormat.TagSize;
+        }
+
+        WriteFinalFrame(message.Cipher, (uint)(regular + 1), source[(regular * frameSize)..], output[position..]);
+    }
+
+    private async ValueTask<(EnvelopeHeader Header, int HeaderLength, FrameCipher Cipher)> OpenMessageAsync(ReadOnlyMemory<byte> message, IReadOnlyDictionary<string, string>? context, CancellationToken cancellationToken)
+    {
+        var canonical = EncryptionContext.Canonicalize(context);
+        var (header, headerLength) = await ParseHeaderAsync(message, cancellationToken).ConfigureAwait(false);
+        if (message.Length - headerLength > _options.DecryptPolicy.MaxBodyBytes)
+        {
+            throw new EnvelopeFormatException($"The envelope body is {message.Length - headerLength} bytes, over the decrypt policy's {_options.DecryptPolicy.MaxBodyBytes}-byte limit.");
+        }
+
+        var (cipher, dataKey) = await OpenAsync(header, canonical, cancellationToken).ConfigureAwait(false);
+        CryptographicOperations.ZeroMemory(dataKey);
+        return (header, headerLength, cipher);
+    }
+
+    /// <summary>Decrypts every frame of a measured body into <paramref name="plaintext"/>; zeroes it and throws on the first bad tag.</summary>
+    private static void DecryptFrames(FrameCipher cipher, int frameSize, ReadOnlySpan<byte> body, Span<byte> plaintext)
+    {
+        var position = 0;
+        var written = 0;
+        uint sequence = 1;
+        while (true)
+        {
+            var type = body[position];
+            var length = type == EnvelopeFormat.RegularFrame ? frameSize : (int)BinaryPrimitives.ReadUInt32BigEndian(body[(position + 1)..]);
+            var start = position + (type == EnvelopeFormat.RegularFrame ? 1 : 5);
+            if (!cipher.TryDecryptFrame(sequence, type, body.Slice(start, length), body.Slice(start + length, EnvelopeFormat.TagSize), plaintext.Slice(written, length)))
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+                throw new EnvelopeAuthenticationException();
+            }
+
+            written += length;
+            position = start + length + EnvelopeFormat.TagSize;
+            if (type == EnvelopeFormat.FinalFrame)
+            {
+                return;
+            }
+
+            sequence++;
+        }
     }
 
     private static int WriteFinalFrame(FrameCipher cipher, uint sequence, ReadOnlySpan<byte> plaintext, Span<byte> destination)

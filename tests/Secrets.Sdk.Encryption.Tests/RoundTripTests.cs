@@ -56,6 +56,34 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public async Task BufferWriterOverloads_MatchByteApi_AndReuseTheWriter()
+    {
+        using var encryptor = new EnvelopeEncryptor(TestKeks.Local(), new EnvelopeEncryptorOptions { FrameSize = Frame });
+        var writer = new System.Buffers.ArrayBufferWriter<byte>();
+        var plain = new System.Buffers.ArrayBufferWriter<byte>();
+        for (var size = 0; size < 3 * Frame; size += Frame - 1)
+        {
+            var plaintext = RandomNumberGenerator.GetBytes(size);
+            writer.ResetWrittenCount();
+            plain.ResetWrittenCount();
+
+            var written = await encryptor.EncryptAsync(plaintext, writer, Context);
+            var opened = await encryptor.DecryptAsync(writer.WrittenMemory, plain, Context);
+
+            Assert.Equal(written, writer.WrittenCount);
+            Assert.Equal(size, opened);
+            Assert.Equal(plaintext, plain.WrittenSpan.ToArray());
+            Assert.Equal(plaintext, await encryptor.DecryptAsync(writer.WrittenMemory.ToArray(), Context));
+        }
+
+        var tampered = writer.WrittenMemory.ToArray();
+        tampered[^1] ^= 1;
+        plain.ResetWrittenCount();
+        await Assert.ThrowsAsync<EnvelopeAuthenticationException>(async () => await encryptor.DecryptAsync(tampered, plain, Context));
+        Assert.Equal(0, plain.WrittenCount);
+    }
+
+    [Fact]
     public async Task Context_OrderOfCallerDictionaryDoesNotMatter()
     {
         using var encryptor = new EnvelopeEncryptor(TestKeks.Local());
