@@ -140,6 +140,26 @@ public sealed class TamperingTests
     }
 
     [Fact]
+    public async Task HeaderAndBodyOverPolicyLimits_AreRejectedBeforeAnyKekCall()
+    {
+        var kek = new CountingKek(TestKeks.Local());
+        using var writer = new EnvelopeEncryptor(kek, new EnvelopeEncryptorOptions { FrameSize = Frame });
+        var bigContext = new Dictionary<string, string> { ["note"] = new string('x', 2000) };
+        var bigHeader = await writer.EncryptAsync("x"u8.ToArray(), bigContext);
+        var bigBody = await writer.EncryptAsync(new byte[10 * Frame], Context);
+        var calls = kek.Calls;
+        var strict = new EnvelopeEncryptorOptions { FrameSize = Frame, DecryptPolicy = new EnvelopeDecryptPolicy { MaxHeaderBytes = 1024, MaxBodyBytes = 4 * Frame } };
+        using var reader = new EnvelopeEncryptor(kek, strict);
+
+        var header = await Assert.ThrowsAsync<EnvelopeFormatException>(async () => await reader.DecryptAsync(bigHeader, bigContext));
+        var body = await Assert.ThrowsAsync<EnvelopeFormatException>(async () => await reader.DecryptAsync(bigBody, Context));
+
+        Assert.Contains("1024-byte limit", header.Message, StringComparison.Ordinal);
+        Assert.Contains($"{4 * Frame}-byte limit", body.Message, StringComparison.Ordinal);
+        Assert.Equal(calls, kek.Calls);
+    }
+
+    [Fact]
     public async Task Context_Mismatch_MissingOrExtraEntry_Fails()
     {
         var (encryptor, message, _) = await SealAsync(10);

@@ -111,6 +111,24 @@ public sealed class LeaseAndAuthTests
     }
 
     [Fact]
+    public async Task LiveTokenWithoutCapability_403_DoesNotLogInAgain()
+    {
+        await using var f = await VaultFixture.StartAsync();
+        f.Vault.AddAppRole("role-1", "secret-1", TimeSpan.FromHours(1), TimeSpan.FromHours(2), VaultEmulatorPolicy.ReadList("secret/data/other/"));
+        f.Vault.PutKv("secret", "app/db", new Dictionary<string, string> { ["password"] = "p1" });
+
+        var ex = Assert.Throws<SecretsLoadException>(() => f.Build(v =>
+        {
+            v.Authentication = VaultAuthentication.AppRole("role-1", "secret-1");
+            v.AddKeyValue("secret", "app/db", version: 2, neverList: true);
+        }));
+
+        Assert.Contains("permission denied", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, f.Vault.Count("POST auth/approle/login"));
+        Assert.True(f.Vault.Count("GET auth/token/lookup-self") >= 1);
+    }
+
+    [Fact]
     public async Task WrongAppRoleSecret_FailsStartupWithVaultsMessage()
     {
         await using var f = await VaultFixture.StartAsync();

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Configuration;
 using Secrets.Sdk.Testing;
 
 namespace Secrets.Sdk.Benchmarks.Startup;
@@ -17,15 +16,7 @@ public class SequentialStartupBenchmarks
     public void Setup() => _store = StartupStores.Create(100, LatencyMs);
 
     [Benchmark(Baseline = true, Description = "Secrets.Sdk AddSecretsManager load (100)")]
-    public int SecretsSdk()
-    {
-        var config = new ConfigurationBuilder()
-            .AddSecretsManager(s => s.AddStore(_store, new SecretSourceOptions { RefreshInterval = null }))
-            .Build();
-        var count = config.AsEnumerable().Count();
-        ((IDisposable)config).Dispose();
-        return count;
-    }
+    public int SecretsSdk() => StartupStores.LoadWithSecretsSdk(_store);
 
     [Benchmark(Description = "VaultSharp-style: sequential one-by-one (100)")]
     public Task<int> Sequential() => AnchorLoaders.SequentialAsync(_store);

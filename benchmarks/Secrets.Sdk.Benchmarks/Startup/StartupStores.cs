@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Secrets.Sdk.Testing;
 
 namespace Secrets.Sdk.Benchmarks.Startup;
@@ -18,6 +19,17 @@ internal static class StartupStores
         }
 
         return store;
+    }
+
+    /// <summary>Loads the store through AddSecretsManager (no refresh loop) and returns the key count.</summary>
+    public static int LoadWithSecretsSdk(ISecretStore store)
+    {
+        var config = new ConfigurationBuilder()
+            .AddSecretsManager(s => s.AddStore(store, new SecretSourceOptions { RefreshInterval = null }))
+            .Build();
+        var count = config.AsEnumerable().Count();
+        ((IDisposable)config).Dispose();
+        return count;
     }
 
     /// <summary>(1 list + ⌈⌈N/20⌉/16⌉ rounds of batch reads) × latency.</summary>

@@ -104,6 +104,7 @@ internal sealed class VaultClient : IDisposable
                 }
 
                 if (status == 403 && authenticated && token is null && attempt == 0 && usedToken is not null
+                    && !await IsTokenAliveAsync(usedToken, cancellationToken).ConfigureAwait(false)
                     && await Tokens!.ReloginAsync(usedToken, cancellationToken).ConfigureAwait(false))
                 {
                     continue; // The token was revoked or expired: one retry with a fresh login.
@@ -115,6 +116,23 @@ internal sealed class VaultClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// Vault answers 403 both for a dead token and for a live token without the capability. Only the first deserves a
+    /// new login; telling them apart with <c>lookup-self</c> avoids a login storm on a plain permission error.
+    /// </summary>
+    private async Task<bool> IsTokenAliveAsync(string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(HttpMethod.Get, "auth/token/lookup-self", null, VaultJsonContext.Default.VaultTokenLookupResponse, cancellationToken, token: token).ConfigureAwait(false);
+            return true;
+        }
+        catch (SecretStoreException ex) when (ex.Kind is SecretErrorKind.AccessDenied or SecretErrorKind.Unauthenticated)
+        {
+            return false;
+        }
+    }
 
     private async Task<SecretStoreException> ErrorAsync(HttpMethod method, string path, HttpResponseMessage response, string? secretName, CancellationToken cancellationToken)
     {

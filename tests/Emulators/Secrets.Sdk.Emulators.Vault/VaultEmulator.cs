@@ -42,6 +42,7 @@ public sealed class VaultEmulator : IAsyncDisposable
     private readonly Dictionary<string, DatabaseRole> _databaseRoles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TransitKey> _transit = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _requests = new();
+    private readonly ConcurrentQueue<string> _namespaces = new();
     private WebApplication? _app;
     private int _failNext;
     private int _failStatus;
@@ -64,6 +65,12 @@ public sealed class VaultEmulator : IAsyncDisposable
     /// <summary>Gets or sets a value indicating whether Vault is sealed (every request answers 503).</summary>
     public bool Sealed { get; set; }
 
+    /// <summary>Gets or sets a server certificate; when set, the emulator listens with HTTPS.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
+
+    /// <summary>Gets the <c>X-Vault-Namespace</c> header of every request (empty when absent), in order.</summary>
+    public IReadOnlyList<string> Namespaces => _namespaces.ToArray();
+
     /// <summary>Gets every request as "METHOD path", in order.</summary>
     public IReadOnlyList<string> Requests => _requests.ToArray();
 
@@ -73,7 +80,13 @@ public sealed class VaultEmulator : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (Certificate is { } certificate)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         _app = builder.Build();
         _app.Run(HandleAsync);
         await _app.StartAsync().ConfigureAwait(false);
@@ -316,6 +329,7 @@ public sealed class VaultEmulator : IAsyncDisposable
         var method = request.Method == "GET" && request.Query.ContainsKey("list") ? "LIST" : request.Method;
         var path = request.Path.Value is { } p && p.StartsWith("/v1/", StringComparison.Ordinal) ? p[4..] : string.Empty;
         _requests.Enqueue(method + " " + path);
+        _namespaces.Enqueue(request.Headers["X-Vault-Namespace"].ToString());
         if (Latency > TimeSpan.Zero)
         {
             await Task.Delay(Latency).ConfigureAwait(false);
