@@ -186,6 +186,36 @@ public sealed class SecretsManagerTests
         Assert.Equal("1", config["P"]);
     }
 
+    [Fact]
+    public async Task EndpointAndRegion_FromTheEnvironment_LikeTheAwsSdks()
+    {
+        await using var f = await AwsFixture.StartAsync();
+        f.Aws.CreateSecret("env/Key", "from-env");
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_SECRETS_MANAGER", f.Aws.Address.ToString());
+        Environment.SetEnvironmentVariable("AWS_REGION", "eu-west-1");
+        try
+        {
+            var config = new ConfigurationBuilder().AddSecretsManager(s =>
+            {
+                s.TimeProvider = f.Time;
+                s.AddAwsSecretsManager(o =>
+                {
+                    o.Credentials = new Amazon.Runtime.BasicAWSCredentials(Secrets.Sdk.Emulators.Aws.AwsEmulator.AccessKeyId, Secrets.Sdk.Emulators.Aws.AwsEmulator.SecretAccessKey);
+                    o.RefreshInterval = null;
+                    o.NamePrefix = "env/";
+                });
+            }).Build();
+
+            Assert.Equal("from-env", config["Key"]);
+            Assert.StartsWith("aws-secretsmanager:eu-west-1", config.GetSecretsManager().Sources[0].Name, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_SECRETS_MANAGER", null);
+            Environment.SetEnvironmentVariable("AWS_REGION", null);
+        }
+    }
+
     public sealed class Db
     {
         public string? Password { get; set; }

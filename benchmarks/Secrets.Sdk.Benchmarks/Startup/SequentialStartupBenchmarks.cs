@@ -9,7 +9,7 @@ public class SequentialStartupBenchmarks
     private InMemorySecretStore _store = null!;
 
     /// <summary>Gets or sets the injected latency per backend call, in milliseconds.</summary>
-    [Params(5, 20)]
+    [Params(20)]
     public int LatencyMs { get; set; }
 
     [GlobalSetup]
