@@ -47,12 +47,12 @@ public class AwsStartupBenchmarks
     public Task Floor() => Task.Delay(TimeSpan.FromMilliseconds((10 + Math.Ceiling(50 / 16.0)) * LatencyMs));
 
     [Benchmark(Description = "AddAwsSecretsManager load of 1,000 secrets")]
-    public int Load1000()
+    public string Load1000()
     {
         var config = Load();
-        var count = config.AsEnumerable().Count();
+        var value = config["S0999"] ?? throw new InvalidOperationException("The last secret was not loaded.");
         ((IDisposable)config).Dispose();
-        return count;
+        return value;
     }
 
     private IConfigurationRoot Load() =>

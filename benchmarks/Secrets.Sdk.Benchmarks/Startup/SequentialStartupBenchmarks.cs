@@ -16,7 +16,7 @@ public class SequentialStartupBenchmarks
     public void Setup() => _store = StartupStores.Create(100, LatencyMs);
 
     [Benchmark(Baseline = true, Description = "Secrets.Sdk AddSecretsManager load (100)")]
-    public int SecretsSdk() => StartupStores.LoadWithSecretsSdk(_store);
+    public string SecretsSdk() => StartupStores.LoadWithSecretsSdk(_store, StartupStores.LastKey(100));
 
     [Benchmark(Description = "VaultSharp-style: sequential one-by-one (100)")]
     public Task<int> Sequential() => AnchorLoaders.SequentialAsync(_store);

@@ -28,7 +28,7 @@ public class StartupLoadBenchmarks
     public Task Floor() => StartupStores.DelayAsync(StartupStores.SdkFloorMs(Secrets, LatencyMs));
 
     [Benchmark(Description = "Secrets.Sdk AddSecretsManager load")]
-    public int SecretsSdk() => StartupStores.LoadWithSecretsSdk(_store);
+    public string SecretsSdk() => StartupStores.LoadWithSecretsSdk(_store, StartupStores.LastKey(Secrets));
 
     [Benchmark(Description = "Azure-style: 32 parallel unbatched reads")]
     public Task<int> Parallel32Unbatched() => AnchorLoaders.Parallel32UnbatchedAsync(_store);

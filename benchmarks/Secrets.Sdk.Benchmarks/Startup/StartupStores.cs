@@ -21,16 +21,22 @@ internal static class StartupStores
         return store;
     }
 
-    /// <summary>Loads the store through AddSecretsManager (no refresh loop) and returns the key count.</summary>
-    public static int LoadWithSecretsSdk(ISecretStore store)
+    /// <summary>
+    /// Loads the store through AddSecretsManager (no refresh loop) and reads one key to prove it. It does not enumerate
+    /// the configuration: that costs every provider far more than loading, and the anchor loaders pay nothing like it.
+    /// </summary>
+    public static string LoadWithSecretsSdk(ISecretStore store, string probeKey)
     {
         var config = new ConfigurationBuilder()
             .AddSecretsManager(s => s.AddStore(store, new SecretSourceOptions { RefreshInterval = null }))
             .Build();
-        var count = config.AsEnumerable().Count();
+        var value = config[probeKey] ?? throw new InvalidOperationException($"'{probeKey}' was not loaded.");
         ((IDisposable)config).Dispose();
-        return count;
+        return value;
     }
+
+    /// <summary>The configuration key of the last secret <see cref="Create"/> makes.</summary>
+    public static string LastKey(int secrets) => $"app:Section{(secrets - 1) % 50}:Key{secrets - 1}";
 
     /// <summary>(1 list + ⌈⌈N/20⌉/16⌉ rounds of batch reads) × latency.</summary>
     public static double SdkFloorMs(int secrets, int latencyMs)

@@ -48,12 +48,12 @@ public class VaultStartupBenchmarks
     public Task Floor() => Task.Delay(TimeSpan.FromMilliseconds((3 + (2 * Math.Ceiling(Secrets / 16.0))) * LatencyMs));
 
     [Benchmark(Description = "AddVault load of 1,000 KV v2 secrets")]
-    public int Load1000()
+    public string Load1000()
     {
         var config = Load();
-        var count = config.AsEnumerable().Count();
+        var value = config["s0999:value"] ?? throw new InvalidOperationException("The last secret was not loaded.");
         ((IDisposable)config).Dispose();
-        return count;
+        return value;
     }
 
     private IConfigurationRoot Load() =>
