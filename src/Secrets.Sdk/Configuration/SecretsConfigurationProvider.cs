@@ -15,6 +15,9 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
     private readonly Dictionary<string, string?> _overrides = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger _logger;
     private volatile SecretSnapshot _snapshot = SecretSnapshot.Empty;
+
+    // The snapshot's dictionary, kept in a field of its own so a read is one dereference; swapped with _snapshot.
+    private volatile Dictionary<string, string?> _values = SecretSnapshot.Empty.Values;
     private ConfigurationReloadToken _reloadToken = new();
     private int _loaded;
     private int _disposed;
@@ -40,7 +43,7 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
     /// <summary>Gets the current snapshot (for tests and benchmarks).</summary>
     internal SecretSnapshot Snapshot => _snapshot;
 
-    public bool TryGet(string key, out string? value) => _snapshot.Values.TryGetValue(key, out value);
+    public bool TryGet(string key, out string? value) => _values.TryGetValue(key, out value);
 
     public void Set(string key, string? value)
     {
@@ -53,6 +56,7 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
                 [key] = value,
             };
             _snapshot = SecretSnapshot.Own(values);
+            _values = values;
         }
     }
 
@@ -165,6 +169,7 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
             }
 
             _snapshot = after;
+            _values = after.Values;
         }
 
         if (fireReload)
