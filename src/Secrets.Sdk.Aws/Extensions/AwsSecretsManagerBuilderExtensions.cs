@@ -39,9 +39,13 @@ public static class AwsSecretsManagerBuilderExtensions
             return new AwsSigningCredentials(immutable.AccessKey, immutable.SecretKey, immutable.UseToken ? immutable.Token : null);
         }
 
-        var client = new SecretsManagerClient(new HttpClient { Timeout = TimeSpan.FromSeconds(60) }, endpoint, region, Resolve, builder.TimeProvider);
-        var store = new AwsSecretsManagerStore(client, options, builder.LoggerFactory.CreateLogger("Secrets.Sdk.Aws"));
-        return builder.AddStore(store, options);
+        return builder.AddStore(
+            context =>
+            {
+                var client = new SecretsManagerClient(new HttpClient { Timeout = TimeSpan.FromSeconds(60) }, endpoint, region, Resolve, context.TimeProvider);
+                return new AwsSecretsManagerStore(client, options, context.LoggerFactory.CreateLogger("Secrets.Sdk.Aws"));
+            },
+            options);
     }
 
     private static Uri? Url(string? value) => string.IsNullOrWhiteSpace(value) ? null : new Uri(value);

@@ -22,7 +22,8 @@ public static class MountedFilesSecretsManagerBuilderExtensions
         var options = new MountedFilesSourceOptions { Path = System.IO.Path.GetFullPath(path) };
         configure?.Invoke(options);
         options.Validate();
-        var store = new MountedFilesSecretStore(options, builder.TimeProvider, builder.LoggerFactory.CreateLogger("Secrets.Sdk.Files"));
-        return builder.AddStore(store, options);
+        return builder.AddStore(
+            context => new MountedFilesSecretStore(options, context.TimeProvider, context.LoggerFactory.CreateLogger("Secrets.Sdk.Files")),
+            options);
     }
 }

@@ -7,7 +7,7 @@ namespace Secrets.Sdk.Vault;
 /// rotates them before expiry.
 /// </summary>
 /// <remarks>https://developer.hashicorp.com/vault/api-docs/system/leases.</remarks>
-internal sealed class VaultDynamicSecretStore : ILeasedSecretStore, IAsyncDisposable
+internal sealed class VaultDynamicSecretStore : ILeasedSecretStore
 {
     private readonly VaultConnection _connection;
     private readonly IReadOnlyList<VaultDynamicSecret> _secrets;
@@ -15,7 +15,7 @@ internal sealed class VaultDynamicSecretStore : ILeasedSecretStore, IAsyncDispos
 
     public VaultDynamicSecretStore(VaultConnection connection, IReadOnlyList<VaultDynamicSecret> secrets, TimeProvider time)
     {
-        _connection = connection.AddReference();
+        _connection = connection;
         _secrets = secrets;
         _time = time;
         Name = "vault:dynamic(" + string.Join(",", secrets.Select(s => s.Path)) + ")";
@@ -75,5 +75,4 @@ internal sealed class VaultDynamicSecretStore : ILeasedSecretStore, IAsyncDispos
         await _connection.Client.SendAsync(HttpMethod.Put, "sys/leases/revoke", body, VaultJsonContext.Default.VaultLeaseRenewResponse, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => _connection.ReleaseAsync();
 }

@@ -22,16 +22,20 @@ public static class VaultSecretsManagerBuilderExtensions
         configure(options);
         options.ApplyEnvironmentDefaults();
         options.Validate();
-        var logger = builder.LoggerFactory.CreateLogger("Secrets.Sdk.Vault");
-        var connection = VaultConnection.Create(options.Address!, options.Namespace, options.Tls, options.Authentication!, options.Leases, builder.TimeProvider, logger);
+        // One connection (HTTP client and token) per provider, shared by this call's stores and disposed after them.
+        VaultConnection Connection(SecretStoreContext context) => context.GetOrAddShared(
+            options,
+            c => VaultConnection.Create(options.Address!, options.Namespace, options.Tls, options.Authentication!, options.Leases, c.TimeProvider, c.LoggerFactory.CreateLogger("Secrets.Sdk.Vault")));
+
         foreach (var path in options.KeyValuePaths)
         {
-            builder.AddStore(new VaultKeyValueStore(connection, path, logger), options);
+            builder.AddStore(context => new VaultKeyValueStore(Connection(context), path, context.LoggerFactory.CreateLogger("Secrets.Sdk.Vault")), options);
         }
 
         if (options.DynamicSecrets.Count > 0)
         {
-            builder.AddStore(new VaultDynamicSecretStore(connection, options.DynamicSecrets.ToArray(), builder.TimeProvider), options);
+            var dynamicSecrets = options.DynamicSecrets.ToArray();
+            builder.AddStore(context => new VaultDynamicSecretStore(Connection(context), dynamicSecrets, context.TimeProvider), options);
         }
 
         return builder;

@@ -4,10 +4,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Secrets.Sdk.Vault;
 
-/// <summary>One HTTP client and token lifecycle, shared by the stores of one <c>AddVault</c> call; disposed with the last of them.</summary>
-internal sealed partial class VaultConnection
+/// <summary>
+/// One HTTP client and token lifecycle, shared by the stores of one <c>AddVault</c> call within one configuration provider
+/// (through <see cref="SecretStoreContext.GetOrAddShared{T}"/>), and disposed by that provider after its stores.
+/// </summary>
+internal sealed partial class VaultConnection : IAsyncDisposable
 {
-    private int _references;
+    private int _disposed;
 
     private VaultConnection(VaultClient client, VaultTokenManager tokens)
     {
@@ -63,15 +66,9 @@ internal sealed partial class VaultConnection
         return new VaultConnection(client, tokens);
     }
 
-    public VaultConnection AddReference()
+    public async ValueTask DisposeAsync()
     {
-        Interlocked.Increment(ref _references);
-        return this;
-    }
-
-    public async ValueTask ReleaseAsync()
-    {
-        if (Interlocked.Decrement(ref _references) == 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             await Tokens.DisposeAsync().ConfigureAwait(false);
             Client.Dispose();

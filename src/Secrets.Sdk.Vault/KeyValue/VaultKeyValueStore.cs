@@ -9,7 +9,7 @@ namespace Secrets.Sdk.Vault;
 /// soft-deleted and destroyed versions are skipped with a log line.
 /// </summary>
 /// <remarks>https://developer.hashicorp.com/vault/api-docs/secret/kv/kv-v2 and .../kv-v1.</remarks>
-internal sealed partial class VaultKeyValueStore : ISecretStore, IAsyncDisposable
+internal sealed partial class VaultKeyValueStore : ISecretStore
 {
     private const string Json = "application/json";
     private readonly VaultConnection _connection;
@@ -19,7 +19,7 @@ internal sealed partial class VaultKeyValueStore : ISecretStore, IAsyncDisposabl
 
     public VaultKeyValueStore(VaultConnection connection, VaultKeyValuePath path, ILogger logger)
     {
-        _connection = connection.AddReference();
+        _connection = connection;
         _path = path;
         _logger = logger;
         _version = path.Version;
@@ -86,7 +86,6 @@ internal sealed partial class VaultKeyValueStore : ISecretStore, IAsyncDisposabl
         return results;
     }
 
-    public ValueTask DisposeAsync() => _connection.ReleaseAsync();
 
     private async Task<SecretReadResult> ReadAsync(SecretMetadata requested, int version, CancellationToken cancellationToken)
     {

@@ -34,7 +34,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
         }
 
         var authentication = options.Authentication ?? throw new ArgumentException("Vault Authentication is required.", nameof(options));
-        _connection = VaultConnection.Create(address, options.Namespace, options.Tls, authentication, new SecretLeaseOptions(), options.TimeProvider, NullLogger.Instance).AddReference();
+        _connection = VaultConnection.Create(address, options.Namespace, options.Tls, authentication, new SecretLeaseOptions(), options.TimeProvider, NullLogger.Instance);
         _mount = options.Mount.Trim('/');
         _key = options.KeyName;
     }
@@ -110,7 +110,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => _connection.ReleaseAsync();
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
     private async Task<VaultTransitData> SendAsync(string operation, byte[] body, CancellationToken cancellationToken)
     {

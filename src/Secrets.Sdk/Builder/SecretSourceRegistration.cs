@@ -1,10 +1,7 @@
 namespace Secrets.Sdk;
 
-/// <summary>A store and the options it was added with.</summary>
-/// <param name="Store">The store.</param>
+/// <summary>How to obtain one source's store, and the options it was added with.</summary>
+/// <param name="Factory">Creates the store for one provider.</param>
 /// <param name="Options">The source's options.</param>
-public sealed record SecretSourceRegistration(ISecretStore Store, SecretSourceOptions Options)
-{
-    /// <summary>Gets the source's display name: <see cref="SecretSourceOptions.Name"/> or the store's name.</summary>
-    public string Name => Options.Name ?? Store.Name;
-}
+/// <param name="OwnsStore">Whether the provider disposes the store (true for stores it created through a factory).</param>
+internal sealed record SecretSourceRegistration(Func<SecretStoreContext, ISecretStore> Factory, SecretSourceOptions Options, bool OwnsStore);

@@ -6,7 +6,7 @@ namespace Secrets.Sdk;
 /// <summary>
 /// Collects the secret sources of one <c>AddSecretsManager(...)</c> call. Backend packages add their sources
 /// with extension methods (<c>AddVault</c>, <c>AddAwsSecretsManager</c>, <c>AddMountedFiles</c>) that end in
-/// <see cref="AddStore"/>.
+/// <see cref="AddStore(Func{SecretStoreContext, ISecretStore}, SecretSourceOptions?)"/>.
 /// </summary>
 public sealed class SecretsManagerBuilder
 {
@@ -26,20 +26,46 @@ public sealed class SecretsManagerBuilder
     /// </summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
-    /// <summary>Gets the sources added so far, in order; a later source wins over an earlier one for the same key.</summary>
-    public IReadOnlyList<SecretSourceRegistration> Sources => _sources;
+    /// <summary>Gets the number of sources added so far.</summary>
+    public int Count => _sources.Count;
 
-    /// <summary>Adds a source that reads <paramref name="store"/>.</summary>
-    /// <param name="store">The store; the SDK disposes it with the configuration if it is disposable.</param>
+    /// <summary>Gets the sources added so far, in order; a later source wins over an earlier one for the same key.</summary>
+    internal IReadOnlyList<SecretSourceRegistration> Sources => _sources;
+
+    /// <summary>
+    /// Adds a source that reads an existing <paramref name="store"/>. The caller owns it: the SDK never disposes a store
+    /// it did not create, and every configuration provider built from this source reads the same instance.
+    /// </summary>
+    /// <param name="store">The store.</param>
     /// <param name="options">How it is loaded and refreshed; <see langword="null"/> for the defaults.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public SecretsManagerBuilder AddStore(ISecretStore store, SecretSourceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        return Add(_ => store, options, ownsStore: false);
+    }
+
+    /// <summary>
+    /// Adds a source whose store is created by <paramref name="factory"/> once for each configuration provider built from
+    /// it. The provider owns what the factory returns: it disposes the store (and the context's shared resources) when it
+    /// is disposed, when its first load fails, or when a <c>ConfigurationManager</c> rebuilds its providers.
+    /// </summary>
+    /// <param name="factory">Creates the store for one provider.</param>
+    /// <param name="options">How it is loaded and refreshed; <see langword="null"/> for the defaults.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public SecretsManagerBuilder AddStore(Func<SecretStoreContext, ISecretStore> factory, SecretSourceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return Add(factory, options, ownsStore: true);
+    }
+
+    private SecretsManagerBuilder Add(Func<SecretStoreContext, ISecretStore> factory, SecretSourceOptions? options, bool ownsStore)
+    {
         options ??= new SecretSourceOptions();
         options.Validate();
-        _sources.Add(new SecretSourceRegistration(store, options));
+        _sources.Add(new SecretSourceRegistration(factory, options, ownsStore));
         return this;
     }
 }

@@ -28,7 +28,8 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
         TimeProvider = builder.TimeProvider;
         LoggerFactory = builder.LoggerFactory;
         _logger = LoggerFactory.CreateLogger("Secrets.Sdk.SecretsConfigurationProvider");
-        Sources = builder.Sources.Select(r => new SecretSourceRuntime(r, TimeProvider, LoggerFactory, Publish)).ToArray();
+        StoreContext = new SecretStoreContext(TimeProvider, LoggerFactory);
+        Sources = CreateSources(builder.Sources);
         Manager = new SecretsManagerRuntime(this);
     }
 
@@ -37,6 +38,9 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
     public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; }
 
     public IReadOnlyList<SecretSourceRuntime> Sources { get; }
+
+    /// <summary>Gets the context this provider's stores were created with; it owns their shared resources.</summary>
+    internal SecretStoreContext StoreContext { get; }
 
     public SecretsManagerRuntime Manager { get; }
 
@@ -125,6 +129,8 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
             {
                 await source.DisposeAsync().ConfigureAwait(false);
             }
+
+            await StoreContext.DisposeAsync().ConfigureAwait(false);
         });
     }
 
@@ -181,6 +187,35 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
         }
 
         return changed;
+    }
+
+    /// <summary>Creates this provider's own stores; when a factory throws, disposes what was already created.</summary>
+    private SecretSourceRuntime[] CreateSources(IReadOnlyList<SecretSourceRegistration> registrations)
+    {
+        var created = new List<SecretSourceRuntime>(registrations.Count);
+        try
+        {
+            foreach (var registration in registrations)
+            {
+                var store = registration.Factory(StoreContext);
+                created.Add(new SecretSourceRuntime(store, registration.Options, registration.OwnsStore, TimeProvider, LoggerFactory, Publish));
+            }
+
+            return [.. created];
+        }
+        catch
+        {
+            Task.Run(async () =>
+            {
+                foreach (var source in created)
+                {
+                    await source.DisposeAsync().ConfigureAwait(false);
+                }
+
+                await StoreContext.DisposeAsync().ConfigureAwait(false);
+            }).GetAwaiter().GetResult();
+            throw;
+        }
     }
 
     private async Task LoadAllAsync(CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ namespace Secrets.Sdk;
 internal sealed class SecretSourceRuntime : IAsyncDisposable
 {
     private readonly ISecretStore _store;
+    private readonly bool _ownsStore;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _pipeline;
@@ -33,11 +34,12 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
     private int _consecutiveFailures;
     private string? _lastError;
 
-    public SecretSourceRuntime(SecretSourceRegistration registration, TimeProvider timeProvider, ILoggerFactory loggerFactory, Func<SecretSourceRuntime, IReadOnlyList<string>> publish)
+    public SecretSourceRuntime(ISecretStore store, SecretSourceOptions options, bool ownsStore, TimeProvider timeProvider, ILoggerFactory loggerFactory, Func<SecretSourceRuntime, IReadOnlyList<string>> publish)
     {
-        _store = registration.Store;
-        Options = registration.Options;
-        Name = registration.Name;
+        _store = store;
+        _ownsStore = ownsStore;
+        Options = options;
+        Name = options.Name ?? store.Name;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger("Secrets.Sdk.SecretSource");
         _pipeline = Options.Resilience.BuildPipeline(timeProvider, Name);
@@ -219,7 +221,7 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(revokeLeases: false, CancellationToken.None).ConfigureAwait(false);
-        switch (_store)
+        switch (_ownsStore ? _store : null)
         {
             case IAsyncDisposable asyncDisposable:
                 await asyncDisposable.DisposeAsync().ConfigureAwait(false);

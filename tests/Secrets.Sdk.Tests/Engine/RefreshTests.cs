@@ -214,7 +214,7 @@ public sealed class RefreshTests
     public void Jitter_SpreadsPollDelaysWithinBounds()
     {
         var options = new SecretSourceOptions { RefreshInterval = TimeSpan.FromMinutes(10), RefreshJitter = 0.1 };
-        var runtime = new SecretSourceRuntime(new SecretSourceRegistration(new InMemorySecretStore(), options), new ManualTimeProvider(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, _ => []);
+        var runtime = new SecretSourceRuntime(new InMemorySecretStore(), options, ownsStore: true, new ManualTimeProvider(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, _ => []);
         typeof(SecretSourceRuntime).GetField("_isLoaded", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.SetValue(runtime, true);
 
         var delays = Enumerable.Range(0, 500).Select(_ => runtime.NextDelay()!.Value).ToArray();
