@@ -2,9 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
 using Secrets.Sdk.Files;
 using Secrets.Sdk.Testing;
-using Secrets.Sdk.Tests.Infrastructure;
 
-namespace Secrets.Sdk.Tests.Files;
+namespace Secrets.Sdk.Files.Tests;
 
 public sealed class MountedFilesTests : IDisposable
 {
@@ -195,6 +194,7 @@ public sealed class MountedFilesTests : IDisposable
                 {
                     o.UseFileSystemWatcher = false;
                     o.ChangeDebounce = TimeSpan.Zero;
+                    o.MinimumRefreshInterval = TimeSpan.Zero; // The refresh loop may start after the first Advance; no manual-clock wait then.
                     o.Resilience.MaxRetryAttempts = 0;
                     configure?.Invoke(o);
                 });

@@ -2,9 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Secrets.Sdk.Testing;
-using Secrets.Sdk.Tests.Infrastructure;
 
-namespace Secrets.Sdk.Tests.Files;
+namespace Secrets.Sdk.Files.Tests;
 
 public sealed class MountedFilesHostTests
 {
@@ -21,6 +20,7 @@ public sealed class MountedFilesHostTests
             {
                 o.UseFileSystemWatcher = false;
                 o.ChangeDebounce = TimeSpan.Zero;
+                o.MinimumRefreshInterval = TimeSpan.Zero; // The refresh loop may start after the first Advance; no manual-clock wait then.
             });
         });
         builder.Services.Configure<Db>(builder.Configuration.GetSection("Database"));

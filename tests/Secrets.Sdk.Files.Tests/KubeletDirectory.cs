@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Secrets.Sdk.Tests.Files;
+namespace Secrets.Sdk.Files.Tests;
 
 /// <summary>
 /// Writes a directory exactly as the kubelet's AtomicWriter does: files in a new <c>..TIMESTAMP</c> directory,
