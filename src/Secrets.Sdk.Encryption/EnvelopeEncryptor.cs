@@ -425,9 +425,9 @@ public sealed class EnvelopeEncryptor : IDisposable
         }
 
         var policy = _options.DecryptPolicy;
-        var candidates = header.WrappedKeys.Where(w =>
-            (policy.AllowedKeyIds.Count == 0 || policy.AllowedKeyIds.Contains(w.KeyId))
-            && (policy.MinimumKeyVersion is not { } minimum || EnvelopeFormat.KeyVersion(w.KeyId) >= minimum)).ToArray();
+        // A first pass on the claimed key ids spares KEK calls for keys the policy refuses anyway; the policy is enforced
+        // again on the key id each KEK verified (TryUnwrapAsync), since the claims are not authenticated yet.
+        var candidates = header.WrappedKeys.Where(w => policy.Allows(w.KeyId)).ToArray();
         if (candidates.Length == 0)
         {
             throw new EnvelopeFormatException($"None of the envelope's wrapped data keys ({string.Join(", ", header.WrappedKeys.Select(w => w.ProviderId + ":" + w.KeyId))}) is allowed by the decrypt policy.");
@@ -464,26 +464,26 @@ public sealed class EnvelopeEncryptor : IDisposable
 
             foreach (var kek in _keks.Where(k => k.CanUnwrap(wrapped.ProviderId, wrapped.KeyId)))
             {
-                byte[] unwrapped;
+                UnwrappedDataKey unwrapped;
                 try
                 {
-                    unwrapped = await kek.UnwrapKeyAsync(wrapped, context, cancellationToken).ConfigureAwait(false);
+                    unwrapped = await kek.UnwrapAsync(wrapped, context, cancellationToken).ConfigureAwait(false);
                     CountKekCall("unwrap", kek);
                 }
                 catch (KeyEncryptionKeyException)
                 {
                     CountKekCall("unwrap", kek);
-                    continue; // Not this key (or tampered): try the next; all failing is one uniform error.
+                    continue; // Not this key, relabelled or tampered: try the next; all failing is one uniform error.
                 }
 
-                try
+                using (unwrapped)
                 {
-                    if (unwrapped.Length != DataKeySize)
+                    if (unwrapped.Plaintext.Length != DataKeySize || !IsVerifiedAndAllowed(unwrapped, wrapped.KeyId))
                     {
                         continue;
                     }
 
-                    unwrapped.CopyTo(dataKey, 0);
+                    unwrapped.Plaintext.CopyTo(dataKey);
                     if (cacheKey is not null)
                     {
                         _cache!.AddUnwrapped(cacheKey, dataKey);
@@ -491,14 +491,26 @@ public sealed class EnvelopeEncryptor : IDisposable
 
                     return true;
                 }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(unwrapped);
-                }
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a KEK's answer may be used: the key id it verified is the one the message claims, and the decrypt policy
+    /// allows it. An unverified answer (a KEK with only <see cref="IKeyEncryptionKey.UnwrapKeyAsync"/>) is refused when the
+    /// policy restricts key ids or versions, since the policy could not be enforced on it.
+    /// </summary>
+    private bool IsVerifiedAndAllowed(UnwrappedDataKey unwrapped, string claimedKeyId)
+    {
+        var policy = _options.DecryptPolicy;
+        if (!string.Equals(unwrapped.KeyId, claimedKeyId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return unwrapped.IsKeyIdVerified ? policy.Allows(unwrapped.KeyId) : !policy.RestrictsKeys;
     }
 
     private int MessageLength(int headerLength, int plaintextLength)

@@ -9,6 +9,13 @@ namespace Secrets.Sdk;
 /// The <c>context</c> is the message's canonical encryption context. Providers that accept associated data
 /// (AWS KMS EncryptionContext, GCP KMS AAD, Vault <c>associated_data</c>) must bind it, so unwrapping with a
 /// different context fails. Unwrap failures throw <see cref="KeyEncryptionKeyException"/>.
+/// <para>
+/// A message's key id is not authenticated until its data key is unwrapped, so an implementation must check, from
+/// something its provider authenticates, that a wrapped key really belongs to the key and version its
+/// <see cref="WrappedDataKey.KeyId"/> claims, and report it through <see cref="UnwrapAsync"/> (see
+/// <see cref="UnwrappedDataKey"/>). A mismatch throws <see cref="KeyEncryptionKeyException"/> naming the claimed key
+/// id. A KEK that cannot verify a version must not write one into its key ids.
+/// </para>
 /// </remarks>
 public interface IKeyEncryptionKey
 {
@@ -38,10 +45,39 @@ public interface IKeyEncryptionKey
     /// <returns>The wrapped key.</returns>
     ValueTask<WrappedDataKey> WrapKeyAsync(ReadOnlyMemory<byte> dataKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken);
 
-    /// <summary>Unwraps a data key. The caller owns and zeroes the returned array.</summary>
+    /// <summary>
+    /// Unwraps a data key and reports the key id (and version) it verified the key was wrapped under. The envelope
+    /// encryptor calls this method and applies its decrypt policy to <see cref="UnwrappedDataKey.KeyId"/>.
+    /// </summary>
+    /// <param name="wrappedKey">The wrapped key from a message.</param>
+    /// <param name="context">The canonical encryption context the key was wrapped with.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The plaintext data key and its verified key id; the caller disposes it.</returns>
+    /// <exception cref="KeyEncryptionKeyException">
+    /// The provider refused the key, or it was wrapped under another key or version than <paramref name="wrappedKey"/> claims.
+    /// </exception>
+    /// <remarks>
+    /// Implementations must override this method. The default exists only so that KEKs written before it still compile: it
+    /// calls <see cref="UnwrapKeyAsync"/> and returns an <see cref="UnwrappedDataKey.Unverified"/> result, which the
+    /// envelope encryptor refuses whenever its decrypt policy restricts key ids or versions.
+    /// </remarks>
+    ValueTask<UnwrappedDataKey> UnwrapAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken) =>
+        UnwrapUnverifiedAsync(this, wrappedKey, context, cancellationToken);
+
+    /// <summary>
+    /// Unwraps a data key, verifying its key id as <see cref="UnwrapAsync"/> does. The caller owns and zeroes the
+    /// returned array.
+    /// </summary>
     /// <param name="wrappedKey">The wrapped key from a message.</param>
     /// <param name="context">The canonical encryption context the key was wrapped with.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The plaintext data key.</returns>
     ValueTask<byte[]> UnwrapKeyAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken);
+
+    private static async ValueTask<UnwrappedDataKey> UnwrapUnverifiedAsync(IKeyEncryptionKey kek, WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(wrappedKey);
+        var plaintext = await kek.UnwrapKeyAsync(wrappedKey, context, cancellationToken).ConfigureAwait(false);
+        return UnwrappedDataKey.Unverified(plaintext, wrappedKey.KeyId);
+    }
 }

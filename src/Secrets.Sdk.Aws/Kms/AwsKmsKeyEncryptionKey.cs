@@ -57,9 +57,20 @@ public sealed class AwsKmsKeyEncryptionKey : IKeyEncryptionKey
     }
 
     /// <inheritdoc/>
-    public async ValueTask<byte[]> UnwrapKeyAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Decrypt names the configured key (KMS then refuses a ciphertext of another key with <c>IncorrectKeyException</c>),
+    /// and the key ARN KMS answers with — the key that really decrypted the ciphertext — must be the one the message
+    /// claims. https://docs.aws.amazon.com/kms/latest/APIReference/API_Decrypt.html (request <c>KeyId</c>; response
+    /// <c>KeyId</c>: "the Amazon Resource Name (key ARN) of the KMS key that was used to decrypt the ciphertext").
+    /// </remarks>
+    public async ValueTask<UnwrappedDataKey> UnwrapAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(wrappedKey);
+        if (!CanUnwrap(wrappedKey.ProviderId, wrappedKey.KeyId))
+        {
+            throw new KeyEncryptionKeyException($"AWS KMS key '{KeyId}' cannot unwrap a data key of '{wrappedKey.ProviderId}' key '{wrappedKey.KeyId}'.") { ProviderId = Provider, KeyId = wrappedKey.KeyId };
+        }
+
         DecryptResponse response;
         try
         {
@@ -69,13 +80,30 @@ public sealed class AwsKmsKeyEncryptionKey : IKeyEncryptionKey
         catch (InvalidCiphertextException ex)
         {
             // Wrong encryption context or tampered blob: KMS refuses without saying which.
-            throw new KeyEncryptionKeyException($"AWS KMS key '{KeyId}' refused to decrypt the data key (InvalidCiphertextException).", ex) { ProviderId = Provider, KeyId = KeyId };
+            throw new KeyEncryptionKeyException($"AWS KMS key '{KeyId}' refused to decrypt the data key (InvalidCiphertextException).", ex) { ProviderId = Provider, KeyId = wrappedKey.KeyId };
+        }
+        catch (IncorrectKeyException ex)
+        {
+            // The ciphertext was made under another KMS key than the one the message names.
+            throw new KeyEncryptionKeyException($"The data key labelled with AWS KMS key '{wrappedKey.KeyId}' was wrapped by another KMS key (IncorrectKeyException).", ex) { ProviderId = Provider, KeyId = wrappedKey.KeyId };
         }
 
-        CheckKey(response.KeyId);
         var plaintext = response.Plaintext.ToArray();
         Zero(response.Plaintext);
-        return plaintext;
+        if (!string.Equals(response.KeyId, wrappedKey.KeyId, StringComparison.Ordinal))
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            throw new KeyEncryptionKeyException($"The data key labelled with AWS KMS key '{wrappedKey.KeyId}' was decrypted by '{response.KeyId}'; the message's key id does not match its ciphertext.") { ProviderId = Provider, KeyId = wrappedKey.KeyId };
+        }
+
+        return new UnwrappedDataKey(plaintext, wrappedKey.KeyId);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<byte[]> UnwrapKeyAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    {
+        using var unwrapped = await UnwrapAsync(wrappedKey, context, cancellationToken).ConfigureAwait(false);
+        return unwrapped.Plaintext.ToArray();
     }
 
     private void CheckKey(string? returned)

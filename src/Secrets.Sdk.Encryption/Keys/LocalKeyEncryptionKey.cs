@@ -105,7 +105,30 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
         new(Wrap(dataKey.Span, context));
 
     /// <inheritdoc/>
-    public ValueTask<byte[]> UnwrapKeyAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The key id is bound into the wrap (the AES-GCM associated data holds it next to the context), so a wrapped key
+    /// relabelled with another id of the ring — even one holding the same key bytes — fails to unwrap.
+    /// </remarks>
+    public ValueTask<UnwrappedDataKey> UnwrapAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken) =>
+        new(new UnwrappedDataKey(Unwrap(wrappedKey, context), wrappedKey.KeyId));
+
+    /// <inheritdoc/>
+    public ValueTask<byte[]> UnwrapKeyAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken) =>
+        new(Unwrap(wrappedKey, context));
+
+    /// <summary>Zeroes every key.</summary>
+    public void Dispose()
+    {
+        foreach (var (_, key) in _ring)
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"LocalKeyEncryptionKey({KeyId}, {_ring.Count} keys)";
+
+    private byte[] Unwrap(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context)
     {
         ArgumentNullException.ThrowIfNull(wrappedKey);
         var entry = _ring.FirstOrDefault(k => k.Id == wrappedKey.KeyId);
@@ -126,20 +149,8 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
             throw Failure(wrappedKey.KeyId);
         }
 
-        return new ValueTask<byte[]>(plaintext);
+        return plaintext;
     }
-
-    /// <summary>Zeroes every key.</summary>
-    public void Dispose()
-    {
-        foreach (var (_, key) in _ring)
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
-    }
-
-    /// <inheritdoc/>
-    public override string ToString() => $"LocalKeyEncryptionKey({KeyId}, {_ring.Count} keys)";
 
     private WrappedDataKey Wrap(ReadOnlySpan<byte> dataKey, IReadOnlyDictionary<string, string> context)
     {
@@ -161,6 +172,12 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     private void Add(string keyId, ReadOnlySpan<byte> key)
     {
         ArgumentException.ThrowIfNullOrEmpty(keyId);
+        if (keyId.Contains('\0', StringComparison.Ordinal))
+        {
+            // The id is NUL-terminated in the wrap's associated data; a NUL inside it would make that encoding ambiguous.
+            throw new ArgumentException("A local key id must not contain a NUL character.", nameof(keyId));
+        }
+
         if (key.Length != KeySize)
         {
             throw new ArgumentException($"Local key '{keyId}' must be {KeySize} bytes (AES-256); it is {key.Length} bytes.", nameof(key));

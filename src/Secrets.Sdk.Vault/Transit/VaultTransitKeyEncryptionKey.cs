@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,7 +12,12 @@ namespace Secrets.Sdk.Vault;
 /// <c>transit/rewrap</c>. The <c>vault:vN:</c> version stays in the ciphertext and in the key id (<c>{mount}/{key}:vN</c>),
 /// so key rotation and <c>min_decryption_version</c> work.
 /// </summary>
-/// <remarks>https://developer.hashicorp.com/vault/api-docs/secret/transit.</remarks>
+/// <remarks>
+/// A message's key id is checked against the version in the ciphertext it carries before Vault is asked to decrypt, and
+/// that version is only reported as verified once Vault decrypted it (Vault selects the key version by the prefix), so a
+/// <c>vault:v1:</c> ciphertext relabelled as <c>:v2</c> in a message is refused rather than passing a
+/// <c>MinimumKeyVersion = 2</c> policy. https://developer.hashicorp.com/vault/api-docs/secret/transit.
+/// </remarks>
 public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisposable
 {
     /// <summary>The provider id written into envelope messages: <c>vault-transit</c>.</summary>
@@ -47,7 +53,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
 
     /// <inheritdoc/>
     public bool CanUnwrap(string providerId, string keyId) =>
-        providerId == Provider && (keyId == KeyId || keyId.StartsWith(KeyId + ":v", StringComparison.Ordinal));
+        providerId == Provider && keyId.StartsWith(KeyId + ":v", StringComparison.Ordinal);
 
     /// <inheritdoc/>
     public async ValueTask<GeneratedDataKey> GenerateDataKeyAsync(int keySizeBytes, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
@@ -57,7 +63,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
         {
             var body = VaultClient.Json(new VaultTransitRequest { Bits = keySizeBytes * 8 }, VaultJsonContext.Default.VaultTransitRequest);
             var response = await SendAsync($"datakey/plaintext/{_key}", body, cancellationToken).ConfigureAwait(false);
-            var plaintext = Convert.FromBase64String(response.Plaintext ?? throw Missing("plaintext"));
+            var plaintext = DecodePlaintext(response.Plaintext ?? throw Missing("plaintext"));
             return new GeneratedDataKey(plaintext, Wrapped(response));
         }
 
@@ -81,20 +87,30 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
     }
 
     /// <inheritdoc/>
-    public async ValueTask<byte[]> UnwrapKeyAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    public async ValueTask<UnwrappedDataKey> UnwrapAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(wrappedKey);
-        var body = VaultClient.Json(new VaultTransitRequest { Ciphertext = Encoding.UTF8.GetString(wrappedKey.Ciphertext.Span), AssociatedData = AssociatedData(context) }, VaultJsonContext.Default.VaultTransitRequest);
+        var ciphertext = VerifiedCiphertext(wrappedKey);
+        var body = VaultClient.Json(new VaultTransitRequest { Ciphertext = ciphertext, AssociatedData = AssociatedData(context) }, VaultJsonContext.Default.VaultTransitRequest);
+        VaultTransitData response;
         try
         {
-            var response = await SendAsync($"decrypt/{_key}", body, cancellationToken).ConfigureAwait(false);
-            return Convert.FromBase64String(response.Plaintext ?? throw Missing("plaintext"));
+            response = await SendAsync($"decrypt/{_key}", body, cancellationToken).ConfigureAwait(false);
         }
         catch (SecretStoreException ex) when (ex.Kind == SecretErrorKind.InvalidRequest)
         {
             // Wrong context, tampered ciphertext, or a version below min_decryption_version: Vault refuses with 400.
             throw new KeyEncryptionKeyException($"Vault Transit key '{KeyId}' refused to unwrap the data key ({ex.ErrorCode}).", ex) { ProviderId = Provider, KeyId = wrappedKey.KeyId };
         }
+
+        return new UnwrappedDataKey(DecodePlaintext(response.Plaintext ?? throw Missing("plaintext")), wrappedKey.KeyId);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<byte[]> UnwrapKeyAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    {
+        using var unwrapped = await UnwrapAsync(wrappedKey, context, cancellationToken).ConfigureAwait(false);
+        return unwrapped.Plaintext.ToArray();
     }
 
     /// <summary>Moves a wrapped data key to the newest version of the Transit key without exposing it (<c>transit/rewrap</c>).</summary>
@@ -105,7 +121,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
     public async ValueTask<WrappedDataKey> RewrapAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(wrappedKey);
-        var body = VaultClient.Json(new VaultTransitRequest { Ciphertext = Encoding.UTF8.GetString(wrappedKey.Ciphertext.Span), AssociatedData = AssociatedData(context) }, VaultJsonContext.Default.VaultTransitRequest);
+        var body = VaultClient.Json(new VaultTransitRequest { Ciphertext = VerifiedCiphertext(wrappedKey), AssociatedData = AssociatedData(context) }, VaultJsonContext.Default.VaultTransitRequest);
         return Wrapped(await SendAsync($"rewrap/{_key}", body, cancellationToken).ConfigureAwait(false));
     }
 
@@ -118,10 +134,57 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
         return response?.Data ?? throw Missing("data");
     }
 
+    /// <summary>
+    /// The wrapped key's ciphertext, after checking that the version in its <c>vault:vN:</c> prefix is the one its key id
+    /// claims (the claim is not authenticated; the prefix is, by Vault's decryption).
+    /// </summary>
+    private string VerifiedCiphertext(WrappedDataKey wrappedKey)
+    {
+        if (wrappedKey.ProviderId != Provider || !wrappedKey.KeyId.StartsWith(KeyId + ":v", StringComparison.Ordinal))
+        {
+            throw new KeyEncryptionKeyException($"Vault Transit key '{KeyId}' cannot unwrap a data key of '{wrappedKey.ProviderId}' key '{wrappedKey.KeyId}'.") { ProviderId = Provider, KeyId = wrappedKey.KeyId };
+        }
+
+        var ciphertext = Encoding.UTF8.GetString(wrappedKey.Ciphertext.Span);
+        if (TransitCiphertext.Version(ciphertext) is not { } version)
+        {
+            throw new KeyEncryptionKeyException($"The data key of Vault Transit key '{wrappedKey.KeyId}' is not a Transit ciphertext (no 'vault:vN:' prefix).") { ProviderId = Provider, KeyId = wrappedKey.KeyId };
+        }
+
+        var actual = VersionedKeyId(version);
+        if (!string.Equals(actual, wrappedKey.KeyId, StringComparison.Ordinal))
+        {
+            throw new KeyEncryptionKeyException($"The data key labelled with Vault Transit key '{wrappedKey.KeyId}' was wrapped by '{actual}'; the message's key id does not match its ciphertext.") { ProviderId = Provider, KeyId = wrappedKey.KeyId };
+        }
+
+        return ciphertext;
+    }
+
     private WrappedDataKey Wrapped(VaultTransitData data)
     {
         var ciphertext = data.Ciphertext ?? throw Missing("ciphertext");
-        return new WrappedDataKey(Provider, $"{KeyId}:v{data.KeyVersion}", Encoding.UTF8.GetBytes(ciphertext));
+        var version = TransitCiphertext.Version(ciphertext)
+            ?? throw new SecretStoreException($"Vault Transit '{KeyId}' answered with a ciphertext without a 'vault:vN:' prefix.", SecretErrorKind.InvalidResponse, _connection.Client.Name);
+        if (data.KeyVersion != 0 && data.KeyVersion != version)
+        {
+            throw new SecretStoreException($"Vault Transit '{KeyId}' answered key_version {data.KeyVersion} with a version {version} ciphertext.", SecretErrorKind.InvalidResponse, _connection.Client.Name);
+        }
+
+        return new WrappedDataKey(Provider, VersionedKeyId(version), Encoding.UTF8.GetBytes(ciphertext));
+    }
+
+    private string VersionedKeyId(int version) => string.Create(CultureInfo.InvariantCulture, $"{KeyId}:v{version}");
+
+    private byte[] DecodePlaintext(string plaintext)
+    {
+        try
+        {
+            return Convert.FromBase64String(plaintext);
+        }
+        catch (FormatException)
+        {
+            throw new SecretStoreException($"Vault Transit '{KeyId}' answered with a 'plaintext' that is not base64.", SecretErrorKind.InvalidResponse, _connection.Client.Name);
+        }
     }
 
     private SecretStoreException Missing(string field) =>

@@ -54,6 +54,12 @@ public sealed class AwsEmulator : IAsyncDisposable
     /// <summary>Gets or sets a real-time delay added to every request.</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether KMS Decrypt ignores the request's KeyId and decrypts with whichever key the
+    /// ciphertext names (a proxy that drops the parameter), so a client must check the key ARN in the answer.
+    /// </summary>
+    public bool IgnoreDecryptKeyId { get; set; }
+
     /// <summary>Gets or sets the page size of ListSecrets (small values exercise NextToken paging).</summary>
     public int PageSize { get; set; } = 100;
 
@@ -386,7 +392,13 @@ public sealed class AwsEmulator : IAsyncDisposable
             {
                 var blob = Convert.FromBase64String(request["CiphertextBlob"]!.GetValue<string>());
                 var (arn, plaintext) = Open(blob, aad);
-                if (plaintext is null || (keyId is not null && keyId != arn))
+                if (keyId is not null && arn is not null && keyId != arn && !IgnoreDecryptKeyId)
+                {
+                    // Real KMS: "The KeyId in a Decrypt request ... must identify the same KMS key that was used to encrypt the ciphertext."
+                    return (400, Error("IncorrectKeyException", "The key ID in the request does not identify a KMS key that can perform this operation."));
+                }
+
+                if (plaintext is null)
                 {
                     return (400, Error("InvalidCiphertextException", null));
                 }

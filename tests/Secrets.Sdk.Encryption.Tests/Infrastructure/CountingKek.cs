@@ -25,6 +25,12 @@ internal sealed class CountingKek(IKeyEncryptionKey inner) : IKeyEncryptionKey
         return inner.WrapKeyAsync(dataKey, context, cancellationToken);
     }
 
+    public ValueTask<UnwrappedDataKey> UnwrapAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        return inner.UnwrapAsync(wrappedKey, context, cancellationToken);
+    }
+
     public ValueTask<byte[]> UnwrapKeyAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
