@@ -1,9 +1,7 @@
-using System.Net;
-
 namespace Secrets.Sdk.Vault;
 
 /// <summary>Options of the Vault source added by <c>AddVault</c>.</summary>
-public sealed class VaultSourceOptions : SecretSourceOptions
+public sealed class VaultSourceOptions : SecretSourceOptions, IVaultEndpointOptions
 {
     /// <summary>
     /// Creates the options with Vault's conventions: a KV secret's fields are placed under its path relative to the
@@ -68,42 +66,12 @@ public sealed class VaultSourceOptions : SecretSourceOptions
     public override void Validate()
     {
         base.Validate();
-        if (Address is null)
-        {
-            throw new ArgumentException("Vault's Address is not set (nor VAULT_ADDR).", nameof(Address));
-        }
-
-        if (Address.Scheme == Uri.UriSchemeHttp && !AllowInsecureHttp && !IsLoopback(Address))
-        {
-            throw new ArgumentException($"Vault address {Address} uses plain HTTP to a non-loopback host; use HTTPS, or set {nameof(AllowInsecureHttp)}.", nameof(Address));
-        }
-
-        if (Authentication is null)
-        {
-            throw new ArgumentException("Vault Authentication is not set (nor VAULT_TOKEN).", nameof(Authentication));
-        }
-
+        VaultEndpoint.Validate(this);
         if (KeyValuePaths.Count == 0 && DynamicSecrets.Count == 0)
         {
             throw new ArgumentException("Add at least one KV path (AddKeyValue) or dynamic secret (AddDynamicSecret).", nameof(KeyValuePaths));
         }
     }
 
-    internal static bool IsLoopback(Uri address) =>
-        address.IsLoopback || (IPAddress.TryParse(address.Host, out var ip) && IPAddress.IsLoopback(ip));
-
-    internal void ApplyEnvironmentDefaults()
-    {
-        if (Address is null && Environment.GetEnvironmentVariable("VAULT_ADDR") is { Length: > 0 } address)
-        {
-            Address = new Uri(address);
-        }
-
-        Namespace ??= Environment.GetEnvironmentVariable("VAULT_NAMESPACE") is { Length: > 0 } ns ? ns : null;
-        Tls.CaCertificatePath ??= Environment.GetEnvironmentVariable("VAULT_CACERT") is { Length: > 0 } ca ? ca : null;
-        if (Authentication is null && Environment.GetEnvironmentVariable("VAULT_TOKEN") is { Length: > 0 } token)
-        {
-            Authentication = VaultAuthentication.Token(token);
-        }
-    }
+    internal void ApplyEnvironmentDefaults() => VaultEndpoint.ApplyEnvironmentDefaults(this);
 }

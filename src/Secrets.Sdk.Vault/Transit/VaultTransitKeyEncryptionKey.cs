@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Secrets.Sdk.Vault;
@@ -28,19 +29,27 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
     private readonly string _key;
 
     /// <summary>Creates the KEK.</summary>
-    /// <param name="options">Address, authentication and key name.</param>
+    /// <param name="options">Address, authentication and key name; unset address, namespace, token and CA come from the environment.</param>
     public VaultTransitKeyEncryptionKey(VaultTransitOptions options)
+        : this(options, environment: null)
+    {
+    }
+
+    /// <summary>Creates the KEK, reading environment defaults through <paramref name="environment"/> (a seam for tests).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="environment">Reads an environment variable; <see langword="null"/> for the process environment.</param>
+    internal VaultTransitKeyEncryptionKey(VaultTransitOptions options, Func<string, string?>? environment)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrEmpty(options.KeyName);
-        var address = options.Address ?? throw new ArgumentException("Vault's Address is required.", nameof(options));
-        if (address.Scheme == Uri.UriSchemeHttp && !options.AllowInsecureHttp && !VaultSourceOptions.IsLoopback(address))
+        if (string.IsNullOrEmpty(options.KeyName))
         {
-            throw new ArgumentException($"Vault address {address} uses plain HTTP to a non-loopback host.", nameof(options));
+            throw new ArgumentException("The Vault Transit KeyName is not set.", nameof(options));
         }
 
-        var authentication = options.Authentication ?? throw new ArgumentException("Vault Authentication is required.", nameof(options));
-        _connection = VaultConnection.Create(address, options.Namespace, options.Tls, authentication, new SecretLeaseOptions(), options.TimeProvider, NullLogger.Instance);
+        VaultEndpoint.ApplyEnvironmentDefaults(options, environment);
+        VaultEndpoint.Validate(options);
+        var logger = options.LoggerFactory?.CreateLogger("Secrets.Sdk.Vault") ?? NullLogger.Instance;
+        _connection = VaultConnection.Create(options.Address!, options.Namespace, options.Tls, options.Authentication!, new SecretLeaseOptions(), options.TimeProvider, logger);
         _mount = options.Mount.Trim('/');
         _key = options.KeyName;
     }
