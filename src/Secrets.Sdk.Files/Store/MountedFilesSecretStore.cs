@@ -5,20 +5,28 @@ namespace Secrets.Sdk.Files;
 
 /// <summary>
 /// A secret store over a mounted directory, one file per secret. It watches the directory with a
-/// <see cref="FileSystemWatcher"/> and also polls it (resolved symlink targets and content hashes), so Kubernetes'
-/// atomic <c>..data</c> swap is seen every time, and raises <see cref="Changed"/> once per real change.
+/// <see cref="FileSystemWatcher"/> and also polls it (resolved <c>..data</c> target and each file's inode, size and
+/// times; content is hashed only for files whose status changed), so Kubernetes' atomic <c>..data</c> swap is seen
+/// every time, and raises <see cref="Changed"/> once per real change. Every read of the directory runs on the thread
+/// pool, one at a time, and is abandoned (reported as a timeout) after <see cref="MountedFilesSourceOptions.ReadTimeout"/>
+/// or when the caller cancels, so no caller's thread ever waits on the file system.
 /// </summary>
 internal sealed partial class MountedFilesSecretStore : IChangeNotifyingSecretStore, IDisposable
 {
     private readonly MountedFilesSourceOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly MountedDirectoryReader _reader;
     private readonly object _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _pollTimer;
     private readonly ITimer _debounceTimer;
     private FileSystemWatcher? _watcher;
-    private MountedFileSnapshot? _lastRead;
+    private Task<MountedFileSnapshot>? _inFlight;
+    private MountedFileSnapshot? _latest;
+    private MountedFileSnapshot? _listed;
     private string? _lastSignature;
+    private HashSet<SkippedEntry> _reportedSkips = [];
     private int _checking;
     private bool _disposed;
 
@@ -28,8 +36,9 @@ internal sealed partial class MountedFilesSecretStore : IChangeNotifyingSecretSt
         _timeProvider = timeProvider;
         _logger = logger;
         Name = "files:" + options.Path;
-        _debounceTimer = timeProvider.CreateTimer(_ => Check("watcher"), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _pollTimer = timeProvider.CreateTimer(_ => Check("poll"), null, options.PollingInterval, options.PollingInterval);
+        _reader = new MountedDirectoryReader(options, Name, options.FileSystem ?? FileSystemAccess.Default);
+        _debounceTimer = timeProvider.CreateTimer(_ => _ = CheckAsync("watcher"), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _pollTimer = timeProvider.CreateTimer(_ => _ = CheckAsync("poll"), null, options.PollingInterval, options.PollingInterval);
         if (options.UseFileSystemWatcher)
         {
             StartWatcher();
@@ -46,43 +55,43 @@ internal sealed partial class MountedFilesSecretStore : IChangeNotifyingSecretSt
     public int MaxBatchSize => int.MaxValue;
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<SecretMetadata>> ListSecretsAsync(CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<SecretMetadata>> ListSecretsAsync(CancellationToken cancellationToken)
     {
-        var snapshot = ReadWithRetry();
+        var snapshot = await ReadAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
-            _lastRead = snapshot;
+            _listed = snapshot;
             _lastSignature = snapshot.Signature;
         }
 
-        IReadOnlyList<SecretMetadata> list = snapshot.Files.Values
+        return snapshot.Files.Values
             .Select(f => new SecretMetadata(f.Name) { Version = f.Hash, UpdatedOn = f.LastWriteUtc })
             .ToArray();
-        return new ValueTask<IReadOnlyList<SecretMetadata>>(list);
     }
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<SecretReadResult>> GetSecretsAsync(IReadOnlyList<SecretMetadata> secrets, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<SecretReadResult>> GetSecretsAsync(IReadOnlyList<SecretMetadata> secrets, CancellationToken cancellationToken)
     {
         MountedFileSnapshot? snapshot;
         lock (_gate)
         {
-            snapshot = _lastRead;
+            snapshot = _listed;
         }
 
+        var reread = false;
         var results = new List<SecretReadResult>(secrets.Count);
         foreach (var requested in secrets)
         {
             // Serve the bytes of the same consistent read the listing came from, so value and version always match.
             if (snapshot is null || !snapshot.Files.TryGetValue(requested.Name, out var file) || file.Hash != requested.Version)
             {
-                snapshot = ReadWithRetry();
-                lock (_gate)
+                if (!reread)
                 {
-                    _lastRead = snapshot;
+                    snapshot = await ReadAsync(cancellationToken).ConfigureAwait(false);
+                    reread = true;
                 }
 
-                if (!snapshot.Files.TryGetValue(requested.Name, out file))
+                if (!snapshot!.Files.TryGetValue(requested.Name, out file))
                 {
                     results.Add(SecretReadResult.Failure(requested, new SecretStoreException($"Mounted secret file '{requested.Name}' no longer exists in '{_options.Path}'.", SecretErrorKind.NotFound, Name, requested.Name)));
                     continue;
@@ -99,23 +108,30 @@ internal sealed partial class MountedFilesSecretStore : IChangeNotifyingSecretSt
             results.Add(SecretReadResult.Success(requested, new Secret(metadata, ToValue(file.Content!))));
         }
 
-        return new ValueTask<IReadOnlyList<SecretReadResult>>(results);
+        return results;
     }
 
     public void Dispose()
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
         }
 
+        _stopping.Cancel();
         _watcher?.Dispose();
         _pollTimer.Dispose();
         _debounceTimer.Dispose();
+        _stopping.Dispose();
     }
 
-    /// <summary>Compares the directory with the last read and raises <see cref="Changed"/> when anything visible differs.</summary>
-    internal void Check(string trigger)
+    /// <summary>Compares the directory with the last listing and raises <see cref="Changed"/> when any value differs.</summary>
+    internal async Task CheckAsync(string trigger)
     {
         if (Interlocked.Exchange(ref _checking, 1) == 1)
         {
@@ -127,11 +143,11 @@ internal sealed partial class MountedFilesSecretStore : IChangeNotifyingSecretSt
             string signature;
             try
             {
-                signature = MountedDirectoryReader.Read(_options, Name).Signature;
+                signature = (await ReadAsync(CancellationToken.None).ConfigureAwait(false)).Signature;
             }
             catch (SecretStoreException ex)
             {
-                // A missing or unreadable mount: let the engine try, fail, keep the last good values and report it.
+                // A missing or unreadable mount, a limit exceeded: let the engine try, fail, keep the last good values and report it.
                 signature = "error:" + ex.Kind;
             }
 
@@ -148,6 +164,10 @@ internal sealed partial class MountedFilesSecretStore : IChangeNotifyingSecretSt
             LogChangeDetected(_logger, _options.Path, trigger);
             Changed?.Invoke(this, EventArgs.Empty);
         }
+        catch (OperationCanceledException) when (Volatile.Read(ref _disposed))
+        {
+            // Disposed while reading.
+        }
 #pragma warning disable CA1031 // A timer callback must never throw; the next poll tries again.
         catch (Exception ex)
 #pragma warning restore CA1031
@@ -160,17 +180,96 @@ internal sealed partial class MountedFilesSecretStore : IChangeNotifyingSecretSt
         }
     }
 
-    private MountedFileSnapshot ReadWithRetry()
+    /// <summary>
+    /// Reads the directory on the thread pool, joining a read already under way rather than starting a second one, and
+    /// waits for it at most <see cref="MountedFilesSourceOptions.ReadTimeout"/> or until <paramref name="cancellationToken"/>.
+    /// </summary>
+    private async Task<MountedFileSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
+        Task<MountedFileSnapshot> read;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_inFlight is null || _inFlight.IsCompleted)
+            {
+                var stopping = _stopping.Token;
+                _inFlight = Task.Run(() => ReadWithRetry(stopping), stopping);
+            }
+
+            read = _inFlight;
+        }
+
         try
         {
-            return MountedDirectoryReader.Read(_options, Name);
+            return await read.WaitAsync(_options.ReadTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new SecretStoreException(
+                $"Reading mounted secrets directory '{_options.Path}' took longer than {_options.ReadTimeout} ({nameof(MountedFilesSourceOptions.ReadTimeout)}); the read was abandoned.",
+                SecretErrorKind.Timeout,
+                Name,
+                innerException: ex);
+        }
+    }
+
+    private MountedFileSnapshot ReadWithRetry(CancellationToken cancellationToken)
+    {
+        MountedFileSnapshot? previous;
+        lock (_gate)
+        {
+            previous = _latest;
+        }
+
+        MountedFileSnapshot snapshot;
+        try
+        {
+            snapshot = _reader.Read(previous, cancellationToken);
         }
         catch (SecretStoreException ex) when (ex.Kind == SecretErrorKind.Unavailable)
         {
             // The old timestamped directory can vanish mid-read during a swap; one more read sees the new one.
-            return MountedDirectoryReader.Read(_options, Name);
+            snapshot = _reader.Read(previous, cancellationToken);
         }
+
+        ReportSkips(snapshot.Skipped);
+        lock (_gate)
+        {
+            _latest = snapshot;
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Warns once about each skipped entry (again only if it goes away and comes back).</summary>
+    private void ReportSkips(IReadOnlyList<SkippedEntry> skipped)
+    {
+        var current = new HashSet<SkippedEntry>(skipped);
+        foreach (var entry in skipped)
+        {
+            if (_reportedSkips.Contains(entry))
+            {
+                continue;
+            }
+
+            switch (entry.Reason)
+            {
+                case SkipReason.OutsideMount:
+                    LogSkippedOutsideMount(_logger, entry.Name, _options.Path, entry.Detail);
+                    break;
+                case SkipReason.NotRegularFile:
+                    LogSkippedNotRegular(_logger, entry.Name, _options.Path, entry.Detail);
+                    break;
+                case SkipReason.LinkLoop:
+                    LogSkippedLoop(_logger, entry.Name, _options.Path, entry.Detail);
+                    break;
+                default:
+                    LogSkippedDangling(_logger, entry.Name, _options.Path);
+                    break;
+            }
+        }
+
+        _reportedSkips = current;
     }
 
     private SecretValue ToValue(byte[] content)
@@ -227,4 +326,16 @@ internal sealed partial class MountedFilesSecretStore : IChangeNotifyingSecretSt
 
     [LoggerMessage(3004, LogLevel.Information, "No file watcher on {Path} ({ErrorType}); changes are detected by polling.")]
     private static partial void LogWatcherUnavailable(ILogger logger, string path, string errorType);
+
+    [LoggerMessage(3005, LogLevel.Warning, "Mounted secret file '{Name}' in {Path} is skipped: it is a symbolic link that resolves outside the mount (to '{Target}'). Set AllowLinksOutsideMount to read it.")]
+    private static partial void LogSkippedOutsideMount(ILogger logger, string name, string path, string target);
+
+    [LoggerMessage(3006, LogLevel.Warning, "Mounted secret file '{Name}' in {Path} is skipped: it is {Kind}, not a regular file.")]
+    private static partial void LogSkippedNotRegular(ILogger logger, string name, string path, string kind);
+
+    [LoggerMessage(3007, LogLevel.Warning, "Mounted secret file '{Name}' in {Path} is skipped: symbolic link loop ({Detail}).")]
+    private static partial void LogSkippedLoop(ILogger logger, string name, string path, string detail);
+
+    [LoggerMessage(3008, LogLevel.Warning, "Mounted secret file '{Name}' in {Path} is skipped: it is a symbolic link whose target does not exist.")]
+    private static partial void LogSkippedDangling(ILogger logger, string name, string path);
 }
