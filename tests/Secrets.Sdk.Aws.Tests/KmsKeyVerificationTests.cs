@@ -69,6 +69,19 @@ public sealed class KmsKeyVerificationTests
         Assert.Equal("payload"u8.ToArray(), await decryptor.DecryptAsync(message, Context));
     }
 
+    [Theory]
+    [InlineData("alias/orders")]
+    [InlineData("arn:aws:kms:us-east-1:111122223333:alias/orders")]
+    [InlineData("1234abcd-12ab-34cd-56ef-1234567890ab")]
+    public void KeyIdThatKmsAnswersCannotMatch_IsRefusedAtConstruction(string keyId)
+    {
+        using var kms = new AmazonKeyManagementServiceClient(new BasicAWSCredentials("a", "b"), new AmazonKeyManagementServiceConfig { ServiceURL = "http://127.0.0.1:1" });
+
+        var ex = Assert.Throws<ArgumentException>(() => new AwsKmsKeyEncryptionKey(kms, keyId));
+
+        Assert.Contains($"'{keyId}' is not a key ARN", ex.Message, StringComparison.Ordinal);
+    }
+
     private static AmazonKeyManagementServiceClient Client(AwsFixture f) => new(
         new BasicAWSCredentials(AwsEmulator.AccessKeyId, AwsEmulator.SecretAccessKey),
         new AmazonKeyManagementServiceConfig { ServiceURL = f.Aws.Address.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });

@@ -89,6 +89,43 @@ public sealed class TransitKeyVerificationTests
         await Assert.ThrowsAsync<EnvelopeFormatException>(async () => await strict.DecryptAsync(oldMessage, Context));
     }
 
+    [Theory]
+    [InlineData("encrypt/orders", "key_version", "2", "answered key_version 2 with a version 1 ciphertext")]
+    [InlineData("encrypt/orders", "ciphertext", "AAAA", "without a 'vault:vN:' prefix")]
+    [InlineData("decrypt/orders", "plaintext", "%%not-base64%%", "'plaintext' that is not base64")]
+    public async Task MalformedTransitAnswer_IsAnInvalidResponse_NamingTheKey(string operation, string field, string value, string expected)
+    {
+        await using var f = await VaultFixture.StartAsync();
+        f.Vault.CreateTransitKey("orders");
+        await using var kek = Kek(f);
+        var wrapped = await kek.WrapKeyAsync(new byte[32], Context, default);
+        f.Vault.TransitAnswerRewriter = (path, data) =>
+        {
+            if (path == operation)
+            {
+                data[field] = field == "key_version" ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : value;
+            }
+
+            return data;
+        };
+
+        var ex = await Assert.ThrowsAsync<SecretStoreException>(async () =>
+        {
+            if (operation.StartsWith("encrypt", StringComparison.Ordinal))
+            {
+                await kek.WrapKeyAsync(new byte[32], Context, default);
+            }
+            else
+            {
+                using var unwrapped = await kek.UnwrapAsync(wrapped, Context, default);
+            }
+        });
+
+        Assert.Equal(SecretErrorKind.InvalidResponse, ex.Kind);
+        Assert.Contains("'transit/orders'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<byte[]> SealAsync(IKeyEncryptionKey kek)
     {
         using var encryptor = new EnvelopeEncryptor(kek);

@@ -18,11 +18,21 @@ public sealed class AwsKmsKeyEncryptionKey : IKeyEncryptionKey
 
     /// <summary>Creates the KEK.</summary>
     /// <param name="kms">The KMS client (configured with region, credentials and, for tests or VPC endpoints, ServiceURL).</param>
-    /// <param name="keyArn">The KMS key ARN (the id written into messages and checked against KMS's answers).</param>
+    /// <param name="keyArn">
+    /// The KMS key ARN, <c>arn:aws:kms:region:account:key/key-id</c> (the id written into messages and checked against the
+    /// key ARN in KMS's answers; an alias cannot be checked and is refused).
+    /// </param>
     public AwsKmsKeyEncryptionKey(IAmazonKeyManagementService kms, string keyArn)
     {
         ArgumentNullException.ThrowIfNull(kms);
         ArgumentException.ThrowIfNullOrEmpty(keyArn);
+        if (!IsKeyArn(keyArn))
+        {
+            // KMS answers GenerateDataKey, Encrypt and Decrypt with the key ARN, which is checked against this id, so a key
+            // id, an alias or an alias ARN could never match.
+            throw new ArgumentException($"AWS KMS key '{keyArn}' is not a key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); aliases and bare key ids cannot be verified against KMS's answers.", nameof(keyArn));
+        }
+
         _kms = kms;
         KeyId = keyArn;
     }
@@ -112,6 +122,13 @@ public sealed class AwsKmsKeyEncryptionKey : IKeyEncryptionKey
         {
             throw new KeyEncryptionKeyException($"AWS KMS answered with key '{returned}', not the configured '{KeyId}'.") { ProviderId = Provider, KeyId = KeyId };
         }
+    }
+
+    private static bool IsKeyArn(string value)
+    {
+        var parts = value.Split(':');
+        return parts.Length == 6 && parts[0] == "arn" && parts[1].Length > 0 && parts[2] == "kms" && parts[3].Length > 0
+            && parts[4].Length > 0 && parts[5].StartsWith("key/", StringComparison.Ordinal) && parts[5].Length > "key/".Length;
     }
 
     /// <summary>Zeroes a stream's buffer where the stream exposes it (the SDK's response streams may not).</summary>

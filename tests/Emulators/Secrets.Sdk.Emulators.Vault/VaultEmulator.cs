@@ -68,6 +68,12 @@ public sealed class VaultEmulator : IAsyncDisposable
     /// <summary>Gets or sets a server certificate; when set, the emulator listens with HTTPS.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
 
+    /// <summary>
+    /// Gets or sets a function that rewrites the <c>data</c> of every successful Transit answer (given the path below
+    /// <c>transit/</c>), to emulate a faulty or hostile server.
+    /// </summary>
+    public Func<string, JsonObject, JsonObject>? TransitAnswerRewriter { get; set; }
+
     /// <summary>Gets the <c>X-Vault-Namespace</c> header of every request (empty when absent), in order.</summary>
     public IReadOnlyList<string> Namespaces => _namespaces.ToArray();
 
@@ -415,7 +421,14 @@ public sealed class VaultEmulator : IAsyncDisposable
 
             if (path.StartsWith("transit/", StringComparison.Ordinal))
             {
-                return Transit(path["transit/".Length..], body);
+                var (status, answer) = Transit(path["transit/".Length..], body);
+                if (TransitAnswerRewriter is { } rewrite && answer is JsonObject envelope && envelope["data"] is JsonObject data)
+                {
+                    envelope.Remove("data");
+                    envelope["data"] = rewrite(path["transit/".Length..], data);
+                }
+
+                return (status, answer);
             }
 
             var mount = _kv.Keys.Where(m => path.StartsWith(m + "/", StringComparison.Ordinal)).OrderByDescending(m => m.Length).FirstOrDefault();
