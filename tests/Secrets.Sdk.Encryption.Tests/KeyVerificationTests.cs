@@ -91,6 +91,40 @@ public sealed class KeyVerificationTests
         Assert.Contains("NUL", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LocalKeyFile_IsReadBounded_RawOrBase64_AndAnOversizedOrGarbledFileIsAClearError()
+    {
+        var key = TestKeks.Key(5);
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "  " + Convert.ToBase64String(key) + "\n");
+            using (var fromBase64 = LocalKeyEncryptionKey.FromFile(file, "file:v1"))
+            using (var raw = new LocalKeyEncryptionKey(key, "file:v1"))
+            {
+                var wrapped = await raw.WrapKeyAsync(new byte[32], Context, default);
+                using var unwrapped = await fromBase64.UnwrapAsync(wrapped, Context, default);
+                Assert.Equal(new byte[32], unwrapped.Plaintext.ToArray());
+            }
+
+            File.WriteAllBytes(file, new byte[1024 * 1024]);
+            var oversized = Assert.Throws<FormatException>(() => LocalKeyEncryptionKey.FromFile(file, "file:v1"));
+            File.WriteAllText(file, "not base64 at all!");
+            var garbled = Assert.Throws<FormatException>(() => LocalKeyEncryptionKey.FromFile(file, "file:v1"));
+            File.WriteAllText(file, Convert.ToBase64String(new byte[16]));
+            var shortKey = Assert.Throws<ArgumentException>(() => LocalKeyEncryptionKey.FromFile(file, "file:v1"));
+
+            Assert.Contains("larger than 4096 bytes", oversized.Message, StringComparison.Ordinal);
+            Assert.Contains($"file '{file}'", garbled.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("not base64 at all", garbled.Message, StringComparison.Ordinal);
+            Assert.Contains("file:v1", shortKey.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static LocalKeyEncryptionKey Ring(params (string Id, byte Seed)[] keys) =>
         new(keys.Select(k => new KeyValuePair<string, byte[]>(k.Id, TestKeks.Key(k.Seed))));
 

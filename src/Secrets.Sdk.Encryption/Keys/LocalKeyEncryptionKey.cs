@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -16,6 +18,7 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     private const int KeySize = 32;
     private const int NonceSize = 12;
     private const int TagSize = 16;
+    private const int MaxKeyFileBytes = 4096;
     private readonly List<(string Id, byte[] Key)> _ring = [];
 
     /// <summary>Creates a KEK from one 32-byte key.</summary>
@@ -51,20 +54,37 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     /// <summary>Gets or sets the randomness used for data keys and nonces (a seam for deterministic test vectors).</summary>
     internal RandomFiller RandomFill { get; set; } = RandomNumberGenerator.Fill;
 
-    /// <summary>Reads a key from a file holding either 32 raw bytes or their base64 (as a mounted Secret would).</summary>
+    /// <summary>
+    /// Reads a key from a file holding either 32 raw bytes or their base64 (as a mounted Secret would). At most
+    /// 4 KiB are read, whatever the file reports as its length.
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="keyId">The key's id.</param>
     /// <returns>The KEK.</returns>
     public static LocalKeyEncryptionKey FromFile(string path, string keyId)
     {
-        var bytes = File.ReadAllBytes(path);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var buffer = new byte[MaxKeyFileBytes + 1];
         try
         {
-            return new LocalKeyEncryptionKey(bytes.Length == KeySize ? bytes : DecodeBase64(Encoding.UTF8.GetString(bytes).Trim(), $"file '{path}'"), keyId);
+            int length;
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
+            {
+                length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            }
+
+            if (length > MaxKeyFileBytes)
+            {
+                throw new FormatException($"The key file '{path}' is larger than {MaxKeyFileBytes} bytes; it should hold {KeySize} raw bytes or their base64.");
+            }
+
+            return length == KeySize
+                ? new LocalKeyEncryptionKey(buffer.AsSpan(0, KeySize), keyId)
+                : FromBase64(buffer.AsSpan(0, length), $"file '{path}'", keyId);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(bytes);
+            CryptographicOperations.ZeroMemory(buffer);
         }
     }
 
@@ -76,14 +96,14 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     {
         var value = Environment.GetEnvironmentVariable(variable)
             ?? throw new InvalidOperationException($"Environment variable '{variable}' is not set; it should hold a base64 256-bit key.");
-        var key = DecodeBase64(value.Trim(), $"environment variable '{variable}'");
+        var utf8 = Encoding.UTF8.GetBytes(value);
         try
         {
-            return new LocalKeyEncryptionKey(key, keyId);
+            return FromBase64(utf8, $"environment variable '{variable}'", keyId);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(key);
+            CryptographicOperations.ZeroMemory(utf8);
         }
     }
 
@@ -191,15 +211,23 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
         _ring.Add((keyId, key.ToArray()));
     }
 
-    private static byte[] DecodeBase64(string value, string where)
+    /// <summary>Decodes base64 (surrounding whitespace ignored) without making a string of it, and zeroes the decoded copy.</summary>
+    private static LocalKeyEncryptionKey FromBase64(ReadOnlySpan<byte> utf8, string where, string keyId)
     {
+        var text = utf8.Trim(" \t\r\n"u8);
+        var key = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
         try
         {
-            return Convert.FromBase64String(value);
+            if (Base64.DecodeFromUtf8(text, key, out var consumed, out var written) != OperationStatus.Done || consumed != text.Length)
+            {
+                throw new FormatException($"The key in {where} is neither {KeySize} raw bytes nor base64.");
+            }
+
+            return new LocalKeyEncryptionKey(key.AsSpan(0, written), keyId);
         }
-        catch (FormatException)
+        finally
         {
-            throw new FormatException($"The key in {where} is neither {KeySize} raw bytes nor base64.");
+            CryptographicOperations.ZeroMemory(key);
         }
     }
 
