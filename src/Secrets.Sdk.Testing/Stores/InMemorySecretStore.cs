@@ -16,6 +16,9 @@ public sealed class InMemorySecretStore : ILeasedSecretStore, IChangeNotifyingSe
     private readonly Dictionary<string, SecretErrorKind> _failingSecrets = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private SecretErrorKind? _failEverything;
+    private TaskCompletionSource? _hang;
+    private int _openClients;
+    private int _clientsCreated;
     private int _failListCalls;
     private SecretErrorKind _failListKind = SecretErrorKind.Unavailable;
     private TimeSpan? _failRetryAfter;
@@ -24,6 +27,7 @@ public sealed class InMemorySecretStore : ILeasedSecretStore, IChangeNotifyingSe
     private long _valuesRead;
     private long _renewCalls;
     private long _leaseCounter;
+    private int _hangingCalls;
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="name">The store's display name.</param>
@@ -60,6 +64,40 @@ public sealed class InMemorySecretStore : ILeasedSecretStore, IChangeNotifyingSe
 
     /// <summary>Gets how many lease renewals were asked for.</summary>
     public long RenewCalls => Interlocked.Read(ref _renewCalls);
+
+    /// <summary>Gets how many clients made by <see cref="Connect"/> are not yet disposed.</summary>
+    public int OpenClients => Volatile.Read(ref _openClients);
+
+    /// <summary>Gets how many clients <see cref="Connect"/> has made.</summary>
+    public int ClientsCreated => Volatile.Read(ref _clientsCreated);
+
+    /// <summary>Gets how many calls are waiting on <see cref="HangEverything"/> right now.</summary>
+    public int HangingCalls => Volatile.Read(ref _hangingCalls);
+
+    /// <summary>
+    /// Returns a new client over this store, as a backend package's factory would create an HTTP client: the engine owns
+    /// and disposes it, and a disposed client throws <see cref="ObjectDisposedException"/> on every call. Use it with
+    /// <c>AddStore(context => store.Connect(), options)</c> to test ownership.
+    /// </summary>
+    /// <returns>The client.</returns>
+    public InMemorySecretStoreClient Connect()
+    {
+        Interlocked.Increment(ref _openClients);
+        Interlocked.Increment(ref _clientsCreated);
+        return new InMemorySecretStoreClient(this, () => Interlocked.Decrement(ref _openClients));
+    }
+
+    /// <summary>
+    /// Makes every call wait without answering (a backend that accepts the connection and never replies) until
+    /// <see cref="ClearFailures"/>. A hanging call ends only when its cancellation token fires.
+    /// </summary>
+    public void HangEverything()
+    {
+        lock (_gate)
+        {
+            _hang ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
 
     /// <summary>Sets (or rotates) a text secret; each call creates a new version.</summary>
     /// <param name="name">The secret's name.</param>
@@ -160,6 +198,18 @@ public sealed class InMemorySecretStore : ILeasedSecretStore, IChangeNotifyingSe
         }
     }
 
+    /// <summary>Gets how many issued leases were never revoked (whether or not they expired).</summary>
+    public int UnrevokedLeases
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _leases.Values.Count(l => !l.Revoked);
+            }
+        }
+    }
+
     /// <summary>Returns the lease ids issued for a dynamic secret, oldest first.</summary>
     /// <param name="name">The dynamic secret's name.</param>
     /// <returns>The lease ids.</returns>
@@ -217,6 +267,8 @@ public sealed class InMemorySecretStore : ILeasedSecretStore, IChangeNotifyingSe
             _failListCalls = 0;
             _failingSecrets.Clear();
             _failRetryAfter = null;
+            _hang?.TrySetResult();
+            _hang = null;
         }
     }
 
@@ -380,6 +432,25 @@ public sealed class InMemorySecretStore : ILeasedSecretStore, IChangeNotifyingSe
 
     private async ValueTask DelayAsync(CancellationToken cancellationToken)
     {
+        Task? hang;
+        lock (_gate)
+        {
+            hang = _hang?.Task;
+        }
+
+        if (hang is not null)
+        {
+            Interlocked.Increment(ref _hangingCalls);
+            try
+            {
+                await hang.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _hangingCalls);
+            }
+        }
+
         if (Latency > TimeSpan.Zero)
         {
             await Task.Delay(Latency, _timeProvider, cancellationToken).ConfigureAwait(false);

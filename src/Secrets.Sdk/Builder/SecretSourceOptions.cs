@@ -70,6 +70,12 @@ public class SecretSourceOptions
     /// </summary>
     public TimeSpan? UnhealthyAfter { get; set; }
 
+    /// <summary>
+    /// Gets or sets the largest value, in bytes, one secret may have. A bigger value fails that secret alone (its last
+    /// good value stays, it is reported by name); the rest of the source keeps loading. Default: 1 MiB.
+    /// </summary>
+    public int MaxSecretBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Gets or sets how many value reads (batches) may run at once against the store. Default: 16.</summary>
     public int MaxConcurrency { get; set; } = 16;
 
@@ -100,6 +106,11 @@ public class SecretSourceOptions
         if (MaxConcurrency < 1)
         {
             throw new ArgumentException($"{nameof(MaxConcurrency)} must be at least 1; it was {MaxConcurrency}.", nameof(MaxConcurrency));
+        }
+
+        if (MaxSecretBytes < 1)
+        {
+            throw new ArgumentException($"{nameof(MaxSecretBytes)} must be at least 1; it was {MaxSecretBytes}.", nameof(MaxSecretBytes));
         }
 
         ArgumentNullException.ThrowIfNull(KeyMapper, nameof(KeyMapper));

@@ -77,15 +77,7 @@ public sealed class SecretStoreContext : IAsyncDisposable
 
         for (var i = resources.Length - 1; i >= 0; i--)
         {
-            switch (resources[i])
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            await Disposal.DisposeAsync(resources[i]).ConfigureAwait(false);
         }
     }
 }

@@ -11,6 +11,9 @@ namespace Secrets.Sdk;
 public sealed class SecretsManagerBuilder
 {
     private readonly List<SecretSourceRegistration> _sources = [];
+    private TimeSpan _startupTimeout = TimeSpan.FromSeconds(30);
+    private TimeSpan _optionalSourceWait = TimeSpan.FromSeconds(2);
+    private TimeSpan _shutdownTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Creates an empty builder.</summary>
     public SecretsManagerBuilder()
@@ -25,6 +28,53 @@ public sealed class SecretsManagerBuilder
     /// logging is ready are kept and replayed into it. Default: none (no logging) outside a host.
     /// </summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+
+    /// <summary>
+    /// Gets or sets the one deadline for loading every source of this call at startup, whatever the per-attempt timeouts
+    /// and retries. Past it, a required source still loading fails startup with a <see cref="SecretsLoadException"/>
+    /// naming the source, its store, the operation and the last error. Default: 30 seconds.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan StartupTimeout
+    {
+        get => _startupTimeout;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero, nameof(StartupTimeout));
+            _startupTimeout = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets how long startup waits for optional sources. One still loading after that does not hold the
+    /// application: it keeps loading in the background, arrives with one configuration reload, and the health check
+    /// reports Degraded meanwhile. Default: 2 seconds.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan OptionalSourceWait
+    {
+        get => _optionalSourceWait;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero, nameof(OptionalSourceWait));
+            _optionalSourceWait = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets how long disposing the configuration (or stopping the host) waits for refreshes in flight and lease
+    /// revocations to finish. Default: 10 seconds.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan ShutdownTimeout
+    {
+        get => _shutdownTimeout;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero, nameof(ShutdownTimeout));
+            _shutdownTimeout = value;
+        }
+    }
 
     /// <summary>Gets the number of sources added so far.</summary>
     public int Count => _sources.Count;

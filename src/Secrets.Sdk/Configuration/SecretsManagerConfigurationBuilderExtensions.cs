@@ -29,7 +29,7 @@ public static class SecretsManagerConfigurationBuilderExtensions
     public static ISecretsManager GetSecretsManager(this IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var managers = SecretsProviders.Find(configuration).Select(p => (ISecretsManager)p.Manager).ToArray();
+        var managers = SecretsProviders.Find(configuration).Select(p => p.Hub).Distinct().ToArray<ISecretsManager>();
         return managers.Length switch
         {
             0 => throw new InvalidOperationException("This configuration has no Secrets.Sdk sources: call AddSecretsManager(...) when building it."),

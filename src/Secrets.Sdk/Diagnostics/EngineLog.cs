@@ -32,8 +32,8 @@ internal static partial class EngineLog
     [LoggerMessage(1009, LogLevel.Debug, "Source {Source}: secret {Secret} is disabled and skipped.")]
     public static partial void SecretDisabled(ILogger logger, string source, string secret);
 
-    [LoggerMessage(1010, LogLevel.Error, "Source {Source}: secrets {First} and {Second} both map to configuration key {Key}; this refresh is rejected and the last good values stay.")]
-    public static partial void DuplicateKey(ILogger logger, string source, string first, string second, string key);
+    [LoggerMessage(1010, LogLevel.Error, "Source {Source}: {Error} This refresh is rejected and the last good values stay.")]
+    public static partial void DuplicateKey(ILogger logger, string source, string error);
 
     [LoggerMessage(1011, LogLevel.Error, "Source {Source}: refresh loop stopped by an unexpected {ErrorType}; it restarts after back-off.")]
     public static partial void LoopFault(ILogger logger, string source, string errorType);
@@ -43,4 +43,25 @@ internal static partial class EngineLog
 
     [LoggerMessage(1013, LogLevel.Warning, "Source {Source}: revoking leases on shutdown failed: {ErrorType}.")]
     public static partial void ShutdownRevokeFailed(ILogger logger, string source, string errorType);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Source {Source}: load failed and the source has no values yet; retrying with back-off. {ErrorType}: {ErrorMessage}")]
+    public static partial void NeverLoadedFailed(ILogger logger, string source, string errorType, string errorMessage);
+
+    [LoggerMessage(1015, LogLevel.Information, "Source {Source}: secret {Secret} loads again.")]
+    public static partial void SecretRecovered(ILogger logger, string source, string secret);
+
+    [LoggerMessage(1016, LogLevel.Information, "Startup waiting {Elapsed} for secret sources still loading: {Sources}.")]
+    public static partial void StartupProgress(ILogger logger, TimeSpan elapsed, string sources);
+
+    [LoggerMessage(1017, LogLevel.Warning, "Optional source {Source} is still loading after {Wait}; the application starts without it and it is applied with one reload when it arrives.")]
+    public static partial void OptionalSourceDeferred(ILogger logger, string source, TimeSpan wait);
+
+    [LoggerMessage(1018, LogLevel.Information, "Optional source {Source} arrived after startup with {KeyCount} configuration keys.")]
+    public static partial void OptionalSourceArrived(ILogger logger, string source, int keyCount);
+
+    [LoggerMessage(1019, LogLevel.Warning, "Secrets.Sdk provider shutdown did not finish within {Timeout}; {Pending} tasks were abandoned.")]
+    public static partial void ShutdownTimedOut(ILogger logger, TimeSpan timeout, int pending);
+
+    [LoggerMessage(1021, LogLevel.Warning, "Secrets.Sdk provider shutdown failed: {ErrorType}.")]
+    public static partial void ShutdownFailed(ILogger logger, string errorType);
 }

@@ -50,6 +50,8 @@ public static class SecretsTelemetry
 
     internal static void Unregister(SecretSourceRuntime source) => ActiveSources.TryRemove(source, out _);
 
+    internal static int CountRegistered(string sourceName) => ActiveSources.Keys.Count(s => string.Equals(s.Name, sourceName, StringComparison.Ordinal));
+
     private static IEnumerable<Measurement<double>> ObserveSnapshotAges()
     {
         foreach (var source in ActiveSources.Keys)

@@ -34,6 +34,11 @@ public sealed class SecretsHealthCheck : IHealthCheck
         {
             var (status, reason) = Evaluate(source, now);
             data[source.Name] = reason ?? "fresh";
+            foreach (var (secret, error) in source.FailedSecretErrors)
+            {
+                data[$"{source.Name}/{secret}"] = error;
+            }
+
             if (status < worst)
             {
                 worst = status;
@@ -53,7 +58,9 @@ public sealed class SecretsHealthCheck : IHealthCheck
     {
         if (!source.IsLoaded)
         {
-            var why = $"not loaded ({source.LastError ?? "no attempt yet"})";
+            var why = source.IsLoading && source.LastError is null
+                ? "still loading"
+                : $"not loaded ({source.LastError ?? "no attempt yet"})";
             return (source.Optional ? HealthStatus.Degraded : HealthStatus.Unhealthy, why);
         }
 

@@ -24,7 +24,7 @@ internal sealed class SecretsManagerHostedService(IConfiguration configuration, 
     {
         foreach (var provider in SecretsProviders.Find(configuration))
         {
-            await provider.StopAsync(cancellationToken).ConfigureAwait(false);
+            await provider.StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -84,7 +84,7 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops every renewal loop and waits for pending revocations of replaced leases that are due.</summary>
+    /// <summary>Stops every renewal loop, revokes replaced leases still in their grace period, and waits for both.</summary>
     /// <returns>A task that completes when the loops stopped.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -96,8 +96,23 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         var loops = _tracked.Values.Select(t => t.Loop).Where(t => t is not null).Cast<Task>().ToArray();
         await Task.WhenAll(loops).ConfigureAwait(false);
+
+        // Replaced leases still in their grace period are revoked now (RevokeLaterAsync does that when cancelled).
+        await Task.WhenAll(_revocations.Keys).ConfigureAwait(false);
         _tracked.Clear();
         _stopping.Dispose();
+    }
+
+    /// <summary>The lease as the manager plans with it: a duration below <see cref="SecretLeaseOptions.MinimumLeaseDuration"/> counts as that floor.</summary>
+    internal SecretLease Floor(string name, SecretLease lease)
+    {
+        if (lease.Duration >= _options.MinimumLeaseDuration)
+        {
+            return lease;
+        }
+
+        LogLeaseFloored(_logger, _sourceName, name, lease.LeaseId, lease.Duration, _options.MinimumLeaseDuration);
+        return lease with { Duration = _options.MinimumLeaseDuration };
     }
 
     internal TimeSpan ComputeRenewalDelay(SecretLease lease, DateTimeOffset now)
@@ -175,31 +190,31 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
             return;
         }
 
-        var now = _timeProvider.GetUtcNow();
-        var remaining = replaced.ExpiresAt - now;
+        // Revoked even when (nearly) expired: the backend may count expiry differently, and a credential we replaced
+        // must not stay usable. The grace never outlasts the lease.
+        var remaining = replaced.ExpiresAt - _timeProvider.GetUtcNow();
         var grace = _options.RevokeGracePeriod < remaining ? _options.RevokeGracePeriod : remaining;
-        if (grace <= TimeSpan.Zero)
-        {
-            return; // Already expired: nothing left to revoke.
-        }
-
-        var task = RevokeLaterAsync(name, replaced, renewer, grace);
+        var task = RevokeLaterAsync(name, replaced, renewer, grace > TimeSpan.Zero ? grace : TimeSpan.Zero);
         _revocations[task] = 0;
         _ = task.ContinueWith(t => _revocations.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private async Task RevokeLaterAsync(string name, SecretLease replaced, ISecretLeaseRenewer renewer, TimeSpan grace)
     {
+        var stopping = false;
         try
         {
-            await Task.Delay(grace, _timeProvider, _stopping.Token).ConfigureAwait(false);
+            if (grace > TimeSpan.Zero)
+            {
+                await Task.Delay(grace, _timeProvider, _stopping.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {
-            return;
+            stopping = true; // Shutting down: revoke now rather than leave a replaced credential alive.
         }
 
-        await RevokeNowAsync(name, replaced, renewer, _stopping.Token).ConfigureAwait(false);
+        await RevokeNowAsync(name, replaced, renewer, stopping ? CancellationToken.None : _stopping.Token).ConfigureAwait(false);
     }
 
     private void Untrack(long id) => _tracked.TryRemove(id, out _);
@@ -221,6 +236,12 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
 
     [LoggerMessage(1106, LogLevel.Warning, "Source {Source}: lease {LeaseId} of {Name}: {Kind} ({ErrorType}: {ErrorMessage}).")]
     private static partial void LogFailure(ILogger logger, string source, string name, string leaseId, SecretLeaseEventKind kind, string errorType, string errorMessage);
+
+    [LoggerMessage(1108, LogLevel.Warning, "Source {Source}: lease {LeaseId} of {Name} was granted {Duration}, below the {Floor} floor; planning with the floor.")]
+    private static partial void LogLeaseFloored(ILogger logger, string source, string name, string leaseId, TimeSpan duration, TimeSpan floor);
+
+    [LoggerMessage(1109, LogLevel.Warning, "Source {Source}: rotation of {Name} rate-limited; the next one waits {Delay} (MinimumRotationInterval).")]
+    private static partial void LogRotationLimited(ILogger logger, string source, string name, TimeSpan delay);
 
     [LoggerMessage(1107, LogLevel.Warning, "Source {Source}: a LeaseChanged handler threw {ErrorType}; lease management continues.")]
     private static partial void LogHandlerFailed(ILogger logger, string source, string errorType);
@@ -274,11 +295,13 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
             var failures = 0;
             var rotationDelay = TimeSpan.FromMilliseconds(500);
             var expiredReported = false;
+            var lastRotation = _owner._timeProvider.GetUtcNow();
+            var planned = _owner.Floor(Name, _current);
             try
             {
                 while (!ct.IsCancellationRequested)
                 {
-                    var lease = _current;
+                    var lease = planned;
                     var now = _owner._timeProvider.GetUtcNow();
                     var delay = failures == 0
                         ? _owner.ComputeRenewalDelay(lease, now)
@@ -301,9 +324,10 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
                         var requested = _owner._options.RenewalIncrement ?? lease.Duration;
                         try
                         {
-                            var renewed = await Renewer.RenewLeaseAsync(lease, requested, ct).ConfigureAwait(false);
+                            var renewed = await Renewer.RenewLeaseAsync(_current, requested, ct).ConfigureAwait(false);
                             failures = 0;
                             _current = renewed;
+                            planned = _owner.Floor(Name, renewed);
                             var capped = renewed.Duration <= _owner._options.MinimumRenewal
                                 || renewed.Duration + TimeSpan.FromSeconds(1) < requested;
                             if (!capped)
@@ -313,7 +337,7 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
                             }
 
                             _owner.Publish(Name, SecretLeaseEventKind.RenewalCapped, renewed);
-                            lease = renewed;
+                            lease = planned;
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                         {
@@ -328,19 +352,31 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
                     }
 
                     // Rotate: obtain a replacement, put it into use, then revoke the old lease after the grace period.
+                    // At most one rotation per MinimumRotationInterval, whatever the backend grants.
+                    var sinceRotation = _owner._timeProvider.GetUtcNow() - lastRotation;
+                    if (sinceRotation < _owner._options.MinimumRotationInterval)
+                    {
+                        var wait = _owner._options.MinimumRotationInterval - sinceRotation;
+                        LogRotationLimited(_owner._logger, _owner._sourceName, Name, wait);
+                        await Task.Delay(wait, _owner._timeProvider, ct).ConfigureAwait(false);
+                    }
+
                     while (!ct.IsCancellationRequested)
                     {
                         try
                         {
-                            var replacement = await Rotation.RotateAsync(lease, ct).ConfigureAwait(false);
+                            var replaced = _current;
+                            var replacement = await Rotation.RotateAsync(replaced, ct).ConfigureAwait(false);
+                            lastRotation = _owner._timeProvider.GetUtcNow();
                             _current = replacement;
+                            planned = _owner.Floor(Name, replacement);
                             failures = 0;
                             expiredReported = false;
                             rotationDelay = TimeSpan.FromMilliseconds(500);
                             _owner.Publish(Name, SecretLeaseEventKind.Rotated, replacement);
-                            if (!string.Equals(replacement.LeaseId, lease.LeaseId, StringComparison.Ordinal))
+                            if (!string.Equals(replacement.LeaseId, replaced.LeaseId, StringComparison.Ordinal))
                             {
-                                _owner.ScheduleRevocation(Name, lease, Renewer);
+                                _owner.ScheduleRevocation(Name, replaced, Renewer);
                             }
 
                             break;

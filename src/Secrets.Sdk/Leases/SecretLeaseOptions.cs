@@ -27,6 +27,19 @@ public sealed class SecretLeaseOptions
     /// <summary>Gets or sets the increment asked for on renewal; <see langword="null"/> asks for the lease's original duration.</summary>
     public TimeSpan? RenewalIncrement { get; set; }
 
+    /// <summary>
+    /// Gets or sets the shortest lease the manager plans with. A backend granting less (or 0, "no expiry given") is treated
+    /// as granting this much, so a zero lease never means "rotate now" in a tight loop. Default: 10 seconds.
+    /// </summary>
+    public TimeSpan MinimumLeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets the shortest time between two rotations of one credential (including its first issue). Rotations
+    /// asked for sooner wait, so a backend that keeps granting useless leases costs at most one new credential per
+    /// interval. Default: 10 seconds.
+    /// </summary>
+    public TimeSpan MinimumRotationInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets or sets how many renewals in a row may fail before the credential is rotated. Default: 3.</summary>
     public int MaxRenewalFailures { get; set; } = 3;
 
@@ -50,6 +63,16 @@ public sealed class SecretLeaseOptions
         if (Jitter is < 0 or >= 0.5 || double.IsNaN(Jitter))
         {
             throw new ArgumentException($"{nameof(Jitter)} must be in [0, 0.5); it was {Jitter}.", nameof(Jitter));
+        }
+
+        if (MinimumLeaseDuration <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(MinimumLeaseDuration)} must be positive; it was {MinimumLeaseDuration}.", nameof(MinimumLeaseDuration));
+        }
+
+        if (MinimumRotationInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(MinimumRotationInterval)} must not be negative; it was {MinimumRotationInterval}.", nameof(MinimumRotationInterval));
         }
 
         if (MaxRenewalFailures < 1)

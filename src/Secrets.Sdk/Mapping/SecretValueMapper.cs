@@ -48,16 +48,25 @@ internal static class SecretValueMapper
     }
 
     /// <summary>Produces the entries of a secret under <paramref name="key"/>.</summary>
-    /// <exception cref="SecretStoreException">The secret declares JSON but is not valid JSON (the message names the secret and position only).</exception>
-    public static KeyValuePair<string, string?>[] Map(string key, Secret secret, SecretSourceOptions options, string sourceName)
+    /// <exception cref="FormatException">
+    /// The value does not match what it declares (JSON that does not parse, base64 that does not decode) or a root key
+    /// holds no JSON object. The message gives the reason and a position, never the value.
+    /// </exception>
+    public static KeyValuePair<string, string?>[] Map(string key, Secret secret, SecretSourceOptions options)
     {
         var value = secret.Value;
-        if (!value.IsText && !LooksLikeUtf8Text(value.Span))
+        var contentType = secret.Metadata.ContentType;
+        if (contentType is not null && contentType.Contains("base64", StringComparison.OrdinalIgnoreCase))
         {
-            return [new(key, Convert.ToBase64String(value.Span))];
+            return [new(RequireKey(key), CanonicalBase64(value))];
         }
 
-        var declaredJson = secret.Metadata.ContentType is { } ct && ct.Contains("json", StringComparison.OrdinalIgnoreCase);
+        if (!value.IsText && !LooksLikeUtf8Text(value.Span))
+        {
+            return [new(RequireKey(key), Convert.ToBase64String(value.Span))];
+        }
+
+        var declaredJson = contentType is not null && contentType.Contains("json", StringComparison.OrdinalIgnoreCase);
         if (options.FlattenJson && (declaredJson || StartsLikeJsonContainer(value.Span)))
         {
             try
@@ -73,11 +82,7 @@ internal static class SecretValueMapper
             catch (JsonException ex) when (declaredJson)
             {
                 // The exception's own message may quote the input; only the position is safe to report.
-                throw new SecretStoreException(
-                    $"Secret '{secret.Name}' in source '{sourceName}' is declared as JSON but is not valid JSON (line {ex.LineNumber ?? 0}, byte {ex.BytePositionInLine ?? 0}).",
-                    SecretErrorKind.InvalidResponse,
-                    storeName: sourceName,
-                    secretName: secret.Name);
+                throw new FormatException($"it is declared as JSON but is not valid JSON (line {ex.LineNumber ?? 0}, byte {ex.BytePositionInLine ?? 0})");
             }
             catch (JsonException)
             {
@@ -85,16 +90,24 @@ internal static class SecretValueMapper
             }
         }
 
-        if (key.Length == 0)
+        return [new(RequireKey(key), value.GetText())];
+    }
+
+    private static string RequireKey(string key) =>
+        key.Length > 0 ? key : throw new FormatException("it maps to the configuration root, so its value must be a JSON object");
+
+    private static string CanonicalBase64(SecretValue value)
+    {
+        var text = value.Span.Trim(" \t\r\n"u8);
+        var decoded = new byte[(text.Length * 3 / 4) + 3];
+        if (System.Buffers.Text.Base64.DecodeFromUtf8(text, decoded, out var consumed, out var written) != System.Buffers.OperationStatus.Done || consumed != text.Length)
         {
-            throw new SecretStoreException(
-                $"Secret '{secret.Name}' in source '{sourceName}' maps to the configuration root, so its value must be a JSON object.",
-                SecretErrorKind.InvalidResponse,
-                storeName: sourceName,
-                secretName: secret.Name);
+            throw new FormatException($"it is declared as base64 but is not valid base64 (byte {consumed})");
         }
 
-        return [new(key, value.GetText())];
+        var canonical = Convert.ToBase64String(decoded.AsSpan(0, written));
+        Array.Clear(decoded);
+        return canonical;
     }
 
     private static void Flatten(JsonElement element, string path, List<KeyValuePair<string, string?>> entries)

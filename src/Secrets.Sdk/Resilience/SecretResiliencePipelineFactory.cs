@@ -29,12 +29,14 @@ internal static class SecretResiliencePipelineFactory
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = maxDelay,
-                DelayGenerator = static args =>
+                DelayGenerator = args =>
                 {
-                    // Honour the backend's Retry-After (HTTP 429/503) when it said how long to wait.
+                    // Honour the backend's Retry-After (HTTP 429/503) when it said how long to wait, but never beyond
+                    // RetryMaxDelay: Polly applies MaxDelay to its own back-off only, not to a generated delay.
+                    // https://pollydocs.org/api/Polly.Retry.RetryStrategyOptions-1.html (DelayGenerator, MaxDelay)
                     if (args.Outcome.Exception is SecretStoreException { RetryAfter: { } retryAfter } && retryAfter > TimeSpan.Zero)
                     {
-                        return new ValueTask<TimeSpan?>(retryAfter);
+                        return new ValueTask<TimeSpan?>(retryAfter < maxDelay ? retryAfter : maxDelay);
                     }
 
                     return new ValueTask<TimeSpan?>((TimeSpan?)null);

@@ -22,6 +22,25 @@ internal sealed class CompositeSecretsManager(IReadOnlyList<ISecretsManager> man
         }
     }
 
+    public event EventHandler<SecretLeaseEventArgs>? LeaseChanged
+    {
+        add
+        {
+            foreach (var manager in managers)
+            {
+                manager.LeaseChanged += value;
+            }
+        }
+
+        remove
+        {
+            foreach (var manager in managers)
+            {
+                manager.LeaseChanged -= value;
+            }
+        }
+    }
+
     public IReadOnlyList<SecretSourceStatus> Sources => managers.SelectMany(m => m.Sources).ToArray();
 
     public async Task<SecretsRefreshResult> RefreshAsync(CancellationToken cancellationToken = default)

@@ -12,6 +12,12 @@ public interface ISecretsManager
     /// </summary>
     event EventHandler<SecretsChangedEventArgs>? Changed;
 
+    /// <summary>
+    /// Raised for every lease event of a dynamic secret (renewed, capped, rotated, revoked, failures), with the secret's
+    /// name and lease id, never the credential. Handlers must return quickly.
+    /// </summary>
+    event EventHandler<SecretLeaseEventArgs>? LeaseChanged;
+
     /// <summary>Gets the status of every source.</summary>
     IReadOnlyList<SecretSourceStatus> Sources { get; }
 

@@ -33,6 +33,12 @@ public sealed record SecretSourceStatus
     /// <summary>Gets the names of secrets whose last read failed (their last good values, if any, are still served).</summary>
     public IReadOnlyList<string> FailedSecrets { get; init; } = [];
 
+    /// <summary>Gets why each failing secret failed (exception type and message; never a value), by secret name.</summary>
+    public IReadOnlyDictionary<string, string> FailedSecretErrors { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets a value indicating whether the source is still loading for the first time (an optional source that missed the startup wait).</summary>
+    public bool IsLoading { get; init; }
+
     /// <summary>Gets the data age after which the source is reported Degraded.</summary>
     public TimeSpan? DegradedAfter { get; init; }
 

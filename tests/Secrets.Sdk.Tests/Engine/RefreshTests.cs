@@ -213,11 +213,9 @@ public sealed class RefreshTests
     [Fact]
     public void Jitter_SpreadsPollDelaysWithinBounds()
     {
-        var options = new SecretSourceOptions { RefreshInterval = TimeSpan.FromMinutes(10), RefreshJitter = 0.1 };
-        var runtime = new SecretSourceRuntime(new InMemorySecretStore(), options, ownsStore: true, new ManualTimeProvider(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, _ => []);
-        typeof(SecretSourceRuntime).GetField("_isLoaded", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.SetValue(runtime, true);
+        var schedule = new RefreshSchedule(new SecretSourceOptions { RefreshInterval = TimeSpan.FromMinutes(10), RefreshJitter = 0.1 });
 
-        var delays = Enumerable.Range(0, 500).Select(_ => runtime.NextDelay()!.Value).ToArray();
+        var delays = Enumerable.Range(0, 500).Select(_ => schedule.NextDelay(consecutiveFailures: 0, loaded: true)!.Value).ToArray();
 
         Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(11)));
         Assert.True(delays.Distinct().Count() > 400, "delays should not repeat: a fleet must not poll in step");
@@ -225,30 +223,49 @@ public sealed class RefreshTests
     }
 
     [Fact]
-    public async Task Backoff_AfterFailures_GrowsAndIsCappedByMaxErrorBackoff()
+    public void Jitter_UsesTheInjectedRandomSource_AtBothEnds()
     {
-        var time = new ManualTimeProvider();
-        var store = new InMemorySecretStore("mem", time);
-        store.Set("A", "1");
+        var options = new SecretSourceOptions { RefreshInterval = TimeSpan.FromMinutes(10), RefreshJitter = 0.1 };
+        var low = new RefreshSchedule(options, () => 0.0);
+        var high = new RefreshSchedule(options, () => 0.999999);
+
+        Assert.Equal(TimeSpan.FromMinutes(9), low.NextDelay(0, loaded: true));
+        Assert.InRange(high.NextDelay(0, loaded: true)!.Value, TimeSpan.FromMinutes(10.99), TimeSpan.FromMinutes(11));
+    }
+
+    [Fact]
+    public void Backoff_AfterFailures_GrowsAndIsCappedByMaxErrorBackoff()
+    {
         var options = TestConfig.Options(o =>
         {
             o.RefreshInterval = TimeSpan.FromHours(1);
             o.MaxErrorBackoff = TimeSpan.FromSeconds(30);
         });
-        var (_, manager) = TestConfig.Build(time, (store, options));
-        store.FailEverything();
-        var source = ((SecretsManagerRuntime)manager).Provider.Sources[0];
+        var schedule = new RefreshSchedule(options, () => 0.5);
 
-        var delays = new List<TimeSpan>();
-        for (var i = 0; i < 6; i++)
-        {
-            await manager.RefreshAsync();
-            delays.Add(source.NextDelay()!.Value);
-        }
+        var delays = Enumerable.Range(1, 6).Select(failures => schedule.NextDelay(failures, loaded: true)!.Value).ToArray();
 
         Assert.Equal(TimeSpan.FromSeconds(5), delays[0]);
         Assert.Equal(TimeSpan.FromSeconds(10), delays[1]);
         Assert.Equal(TimeSpan.FromSeconds(20), delays[2]);
         Assert.All(delays.Skip(3), d => Assert.Equal(TimeSpan.FromSeconds(30), d));
+        Assert.Equal(TimeSpan.FromSeconds(5), schedule.NextDelay(0, loaded: false));
+    }
+
+    [Fact]
+    public async Task Backoff_FailedRefreshesMoveTheLoopsNextPollToTheBackoff()
+    {
+        var time = new ManualTimeProvider();
+        var store = new InMemorySecretStore("mem", time);
+        store.Set("A", "1");
+        var (_, manager) = TestConfig.Build(time, (store, TestConfig.Options(o => o.RefreshInterval = TimeSpan.FromHours(1))));
+        await Waits.UntilAsync(() => time.PendingTimers == 1, "the hourly poll");
+        Assert.Equal([time.GetUtcNow() + TimeSpan.FromHours(1)], time.PendingDueTimes);
+
+        store.FailEverything();
+        time.Advance(TimeSpan.FromHours(1));
+        await Waits.UntilAsync(() => manager.Sources[0].ConsecutiveFailures == 1 && time.PendingTimers == 1, "the failed poll and the next one");
+
+        Assert.Equal([time.GetUtcNow() + TimeSpan.FromSeconds(5)], time.PendingDueTimes);
     }
 }

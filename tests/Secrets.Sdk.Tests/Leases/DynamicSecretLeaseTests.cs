@@ -121,17 +121,17 @@ public sealed class DynamicSecretLeaseTests
     }
 
     [Fact]
-    public async Task Shutdown_WithRevokeOnShutdown_RevokesLiveLeases()
+    public void Shutdown_WithRevokeOnShutdown_RevokesLiveLeases()
     {
         var time = new ManualTimeProvider();
         var store = new InMemorySecretStore("vault-like", time);
         store.SetDynamic(Path, n => $"cred-{n}", ttl: TimeSpan.FromHours(1), maxTtl: TimeSpan.FromHours(10));
         var options = LeaseOptions();
         options.Leases.RevokeOnShutdown = true;
-        var (_, manager) = TestConfig.Build(time, (store, options));
+        var (config, _) = TestConfig.Build(time, (store, options));
         var lease = store.LeasesOf(Path)[0];
 
-        await ((SecretsManagerRuntime)manager).Provider.StopAsync(CancellationToken.None);
+        ((IDisposable)config).Dispose();
 
         Assert.True(store.IsLeaseRevoked(lease));
     }
@@ -150,7 +150,7 @@ public sealed class DynamicSecretLeaseTests
     private static ChannelReader<SecretLeaseEventArgs> Subscribe(ISecretsManager manager)
     {
         var channel = Channel.CreateUnbounded<SecretLeaseEventArgs>();
-        ((SecretsManagerRuntime)manager).Provider.Sources[0].LeaseManager!.LeaseChanged += (_, e) => channel.Writer.TryWrite(e);
+        manager.LeaseChanged += (_, e) => channel.Writer.TryWrite(e);
         return channel.Reader;
     }
 

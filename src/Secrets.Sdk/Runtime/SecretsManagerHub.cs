@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace Secrets.Sdk;
+
+/// <summary>
+/// The <see cref="ISecretsManager"/> of one <c>AddSecretsManager</c> call. It outlives the providers built from that
+/// call (<c>ConfigurationManager</c> rebuilds them whenever its sources change), so event subscriptions and the DI
+/// singleton keep working: it always speaks for the newest provider that finished loading.
+/// </summary>
+internal sealed class SecretsManagerHub(ILoggerFactory loggerFactory) : ISecretsManager
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Secrets.Sdk.SecretsManager");
+    private volatile SecretsConfigurationProvider? _current;
+
+    public event EventHandler<SecretsChangedEventArgs>? Changed;
+
+    public event EventHandler<SecretLeaseEventArgs>? LeaseChanged;
+
+    public IReadOnlyList<SecretSourceStatus> Sources => _current?.Statuses ?? [];
+
+    public Task<SecretsRefreshResult> RefreshAsync(CancellationToken cancellationToken = default) =>
+        _current?.RefreshAllAsync(cancellationToken)
+        ?? Task.FromResult(new SecretsRefreshResult([], new Dictionary<string, Exception>(StringComparer.Ordinal)));
+
+    /// <summary>Makes <paramref name="provider"/> the one this manager speaks for (it finished its first load).</summary>
+    internal void Attach(SecretsConfigurationProvider provider) => _current = provider;
+
+    /// <summary>Forgets <paramref name="provider"/> if it is the current one (it is being disposed).</summary>
+    internal void Detach(SecretsConfigurationProvider provider) => Interlocked.CompareExchange(ref _current, null, provider);
+
+    internal void RaiseChanged(string sourceName, IReadOnlyList<string> changedKeys) =>
+        Raise(Changed, new SecretsChangedEventArgs(sourceName, changedKeys));
+
+    internal void RaiseLeaseChanged(object? sender, SecretLeaseEventArgs e) => Raise(LeaseChanged, e);
+
+    private void Raise<T>(EventHandler<T>? handler, T args)
+    {
+        try
+        {
+            handler?.Invoke(this, args);
+        }
+#pragma warning disable CA1031 // A subscriber's bug must not break the refresh loop or lease renewal.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            EngineLog.ChangedHandlerFailed(_logger, ex.GetType().Name);
+        }
+    }
+}
