@@ -73,7 +73,15 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
             var body = VaultClient.Json(new VaultTransitRequest { Bits = keySizeBytes * 8 }, VaultJsonContext.Default.VaultTransitRequest);
             var response = await SendAsync($"datakey/plaintext/{_key}", body, cancellationToken).ConfigureAwait(false);
             var plaintext = DecodePlaintext(response.Plaintext ?? throw Missing("plaintext"));
-            return new GeneratedDataKey(plaintext, Wrapped(response));
+            try
+            {
+                return new GeneratedDataKey(plaintext, Wrapped(response));
+            }
+            catch
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+                throw;
+            }
         }
 
         var dataKey = RandomNumberGenerator.GetBytes(keySizeBytes);
