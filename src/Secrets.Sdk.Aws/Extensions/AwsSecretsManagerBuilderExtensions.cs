@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Secrets.Sdk.Aws;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk;
 
@@ -31,6 +32,7 @@ public static class AwsSecretsManagerBuilderExtensions
             ?? Url(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_SECRETS_MANAGER"))
             ?? Url(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"))
             ?? new Uri($"https://secretsmanager.{region}.amazonaws.com/");
+        BackendHttpClientFactory.EnsureAllowedEndpoint(endpoint, options.Http.AllowInsecureHttp, nameof(options.ServiceUrl));
         var credentials = options.Credentials;
         async ValueTask<AwsSigningCredentials> Resolve(CancellationToken cancellationToken)
         {
@@ -42,7 +44,9 @@ public static class AwsSecretsManagerBuilderExtensions
         return builder.AddStore(
             context =>
             {
-                var client = new SecretsManagerClient(new HttpClient { Timeout = TimeSpan.FromSeconds(60) }, endpoint, region, Resolve, context.TimeProvider);
+                // AWS never follows redirects: a redirect would carry the SigV4-signed headers to another host.
+                var http = BackendHttpClient.Create(endpoint, "AWS Secrets Manager", $"aws-secretsmanager:{region}", options.Http, BackendRedirectPolicy.Never, context.TimeProvider);
+                var client = new SecretsManagerClient(http, endpoint, region, Resolve, context.TimeProvider);
                 return new AwsSecretsManagerStore(client, options, context.LoggerFactory.CreateLogger("Secrets.Sdk.Aws"));
             },
             options);

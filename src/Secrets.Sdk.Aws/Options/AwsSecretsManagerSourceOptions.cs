@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Aws;
 
@@ -32,6 +33,13 @@ public sealed class AwsSecretsManagerSourceOptions : SecretSourceOptions
     /// </summary>
     public Uri? ServiceUrl { get; set; }
 
+    /// <summary>
+    /// Gets the HTTP connection settings, limits (response and secret size, ListSecrets pages) and hooks (own handler,
+    /// <see cref="System.Net.Http.IHttpClientFactory"/>, proxy, CA bundle). Plain HTTP is accepted only to a loopback
+    /// <see cref="ServiceUrl"/> unless <see cref="BackendHttpOptions.AllowInsecureHttp"/> is set.
+    /// </summary>
+    public BackendHttpOptions Http { get; } = new();
+
     /// <summary>Adds an explicitly named secret (no List permission needed).</summary>
     /// <param name="secretId">The name or ARN.</param>
     /// <param name="section">The configuration section for its fields.</param>
@@ -50,6 +58,7 @@ public sealed class AwsSecretsManagerSourceOptions : SecretSourceOptions
     public override void Validate()
     {
         base.Validate();
+        Http.Validate();
         if (NamePrefix is null && TagFilters.Count == 0 && Secrets.Count == 0)
         {
             throw new ArgumentException($"Set {nameof(NamePrefix)} or {nameof(TagFilters)} for discovery, or add secrets with {nameof(AddSecret)}.", nameof(Secrets));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Aws;
 
@@ -98,6 +99,8 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
             }
         }
 
+        // A repeated NextToken, or more than MaxPages pages, is an error instead of a loop until the timeout.
+        var guard = _client.Http.CreatePageGuard(new BackendOperation("ListSecrets"));
         string? next = null;
         do
         {
@@ -121,7 +124,7 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
 
             next = page.NextToken;
         }
-        while (!string.IsNullOrEmpty(next));
+        while (guard.Continue(next));
     }
 
     private async Task<SecretMetadata?> DescribeAsync(AwsSecretReference reference, CancellationToken cancellationToken)
@@ -186,17 +189,20 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
             var error = response.Errors?.FirstOrDefault(e => e.SecretId == id);
             if (value is not null)
             {
-                results.Add(ToResult(secret, value));
+                results.Add(ToResult(secret, value, "BatchGetSecretValue"));
             }
-            else
+            else if (error?.ErrorCode is { } code)
             {
-                var code = error?.ErrorCode;
                 results.Add(SecretReadResult.Failure(secret, new SecretStoreException(
-                    $"AWS Secrets Manager could not return secret '{id}': {code ?? "not in the batch response"} {error?.Message}".TrimEnd(),
+                    $"AWS Secrets Manager could not return secret '{id}': {code} {error.Message}".TrimEnd(),
                     SecretsManagerClient.Classify(code, 400),
                     Name,
                     id,
                     errorCode: code)));
+            }
+            else
+            {
+                results.Add(SecretReadResult.Failure(secret, _client.Http.InvalidResponse(new BackendOperation("BatchGetSecretValue", id), "returned neither a value nor an error for the secret")));
             }
         }
 
@@ -211,7 +217,7 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
         try
         {
             var value = await _client.SendAsync("GetSecretValue", new GetSecretValueRequest { SecretId = id, VersionId = pinned, VersionStage = pinned is null ? stage : null }, SecretsManagerJsonContext.Default.GetSecretValueRequest, SecretsManagerJsonContext.Default.SecretValueEntry, id, cancellationToken).ConfigureAwait(false);
-            return ToResult(secret, value);
+            return ToResult(secret, value, "GetSecretValue");
         }
         catch (SecretStoreException ex) when (!ex.IsTransient)
         {
@@ -219,20 +225,29 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
         }
     }
 
-    private SecretReadResult ToResult(SecretMetadata requested, SecretValueEntry entry)
+    /// <summary>One secret's value, or its own failure: a malformed item never fails the rest of its batch.</summary>
+    private SecretReadResult ToResult(SecretMetadata requested, SecretValueEntry entry, string operation)
     {
+        var call = new BackendOperation(operation, SecretId(requested));
         var metadata = requested with { Version = entry.VersionId ?? requested.Version };
-        if (entry.SecretString is { } text)
+        try
         {
-            return SecretReadResult.Success(requested, new Secret(metadata, SecretValue.FromText(text)));
-        }
+            if (entry.SecretString is { } text)
+            {
+                return SecretReadResult.Success(requested, new Secret(metadata, _client.Http.ReadSecretText(text, call, "SecretString")));
+            }
 
-        if (entry.SecretBinary is { } binary)
+            if (entry.SecretBinary is { } binary)
+            {
+                return SecretReadResult.Success(requested, new Secret(metadata with { ContentType = "application/octet-stream" }, _client.Http.ReadSecretBase64(binary, call, "SecretBinary")));
+            }
+
+            throw _client.Http.InvalidResponse(call, "returned neither SecretString nor SecretBinary");
+        }
+        catch (SecretStoreException ex)
         {
-            return SecretReadResult.Success(requested, new Secret(metadata with { ContentType = "application/octet-stream" }, SecretValue.FromBytes(Convert.FromBase64String(binary))));
+            return SecretReadResult.Failure(requested, ex);
         }
-
-        return SecretReadResult.Failure(requested, new SecretStoreException($"Secret '{SecretId(requested)}' has neither SecretString nor SecretBinary.", SecretErrorKind.InvalidResponse, Name, SecretId(requested)));
     }
 
     private static string SecretId(SecretMetadata secret) => secret.Tags.TryGetValue(AwsTags.SecretId, out var id) ? id : secret.Name;

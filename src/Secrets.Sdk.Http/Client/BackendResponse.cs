@@ -114,7 +114,7 @@ public sealed class BackendResponse : IDisposable
     /// <summary>
     /// Creates the exception for an error answer: "<c>{service} {operation} failed with {status} {code}: {message}.</c>",
     /// with the status, the error code, the kind (<paramref name="kind"/>, or <see cref="BackendErrorClassifier.FromStatus"/>)
-    /// and <see cref="RetryAfter"/>. The server's message is shortened to 512 characters.
+    /// and <see cref="RetryAfter"/>. The server's code and message are shortened to 512 characters each.
     /// </summary>
     /// <param name="errorCode">The backend's error code, when it gave one.</param>
     /// <param name="message">The backend's message, when it gave one.</param>
@@ -122,15 +122,15 @@ public sealed class BackendResponse : IDisposable
     /// <returns>The exception to throw.</returns>
     public SecretStoreException CreateError(string? errorCode, string? message, SecretErrorKind? kind = null)
     {
-        var code = string.IsNullOrEmpty(errorCode) ? string.Empty : " " + Printable(errorCode);
-        var text = string.IsNullOrWhiteSpace(message) ? "no error message" : Printable(message);
+        var code = string.IsNullOrEmpty(errorCode) ? null : Printable(errorCode);
+        var text = !string.IsNullOrWhiteSpace(message) ? ": " + Printable(message) : (code is null ? ": no error message" : string.Empty);
         return new SecretStoreException(
-            $"{_client.ServiceName} {Operation} failed with {StatusCode}{code}: {text}.",
+            $"{_client.ServiceName} {Operation} failed with {StatusCode}{(code is null ? string.Empty : " " + code)}{text}.",
             kind ?? BackendErrorClassifier.FromStatus(StatusCode),
             _client.StoreName,
             Operation.SecretName,
             StatusCode,
-            string.IsNullOrEmpty(errorCode) ? null : errorCode,
+            code,
             RetryAfter);
     }
 

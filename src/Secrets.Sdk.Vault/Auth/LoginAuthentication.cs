@@ -1,3 +1,5 @@
+using Secrets.Sdk.Http;
+
 namespace Secrets.Sdk.Vault;
 
 /// <summary>A login method (<c>auth/{mount}/login</c>): AppRole, Kubernetes or JWT.</summary>
@@ -9,8 +11,14 @@ internal sealed class LoginAuthentication(string mount, string description, Func
     {
         var body = VaultClient.Json(request(), VaultJsonContext.Default.VaultLoginRequest);
         var response = await client.SendAsync(HttpMethod.Post, $"auth/{mount}/login", body, VaultJsonContext.Default.VaultAuthResponse, cancellationToken, authenticated: false).ConfigureAwait(false);
-        var auth = response?.Auth ?? throw new SecretStoreException($"Vault login at auth/{mount}/login returned no token.", SecretErrorKind.InvalidResponse, client.Name);
-        return new VaultLoginResult(auth.ClientToken, auth.Accessor, TimeSpan.FromSeconds(auth.LeaseDuration), auth.Renewable);
+        var operation = new BackendOperation($"POST auth/{mount}/login");
+        var auth = response!.Auth ?? throw client.Http.MissingField(operation, "auth");
+        if (string.IsNullOrEmpty(auth.ClientToken))
+        {
+            throw client.Http.MissingField(operation, "auth.client_token");
+        }
+
+        return new VaultLoginResult(auth.ClientToken, auth.Accessor, TimeSpan.FromSeconds(Math.Max(0, auth.LeaseDuration)), auth.Renewable);
     }
 
     public override string ToString() => description;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Vault;
 
@@ -86,7 +87,7 @@ internal sealed partial class VaultTokenManager : ISecretLeaseRenewer, ILeaseRot
     {
         var body = VaultClient.Json(new VaultIncrementRequest { Increment = $"{(long)increment.TotalSeconds}s" }, VaultJsonContext.Default.VaultIncrementRequest);
         var response = await _client.SendAsync(HttpMethod.Post, "auth/token/renew-self", body, VaultJsonContext.Default.VaultAuthResponse, cancellationToken).ConfigureAwait(false);
-        var auth = response?.Auth ?? throw new SecretStoreException("Vault renew-self returned no auth block.", SecretErrorKind.InvalidResponse, _client.Name);
+        var auth = response!.Auth ?? throw _client.Http.MissingField(new BackendOperation("POST auth/token/renew-self"), "auth");
         return lease with { IssuedAt = _time.GetUtcNow(), Duration = TimeSpan.FromSeconds(auth.LeaseDuration), Renewable = auth.Renewable };
     }
 
@@ -94,7 +95,7 @@ internal sealed partial class VaultTokenManager : ISecretLeaseRenewer, ILeaseRot
     {
         if (_tokensByAccessor.TryRemove(lease.LeaseId, out var token))
         {
-            await _client.SendAsync(HttpMethod.Post, "auth/token/revoke-self", null, VaultJsonContext.Default.VaultAuthResponse, cancellationToken, token: token).ConfigureAwait(false);
+            await _client.SendAsync(HttpMethod.Post, "auth/token/revoke-self", null, VaultJsonContext.Default.VaultAuthResponse, cancellationToken, token: token, allowNoContent: true).ConfigureAwait(false);
         }
     }
 
@@ -133,9 +134,10 @@ internal sealed partial class VaultTokenManager : ISecretLeaseRenewer, ILeaseRot
         if (ttl is null)
         {
             var lookup = await _client.SendAsync(HttpMethod.Get, "auth/token/lookup-self", null, VaultJsonContext.Default.VaultTokenLookupResponse, cancellationToken, token: login.Token).ConfigureAwait(false);
-            accessor = lookup?.Data?.Accessor;
-            ttl = TimeSpan.FromSeconds(lookup?.Data?.Ttl ?? 0);
-            renewable = lookup?.Data?.Renewable ?? false;
+            var data = lookup!.Data ?? throw _client.Http.MissingField(new BackendOperation("GET auth/token/lookup-self"), "data");
+            accessor = data.Accessor;
+            ttl = TimeSpan.FromSeconds(Math.Max(0, data.Ttl));
+            renewable = data.Renewable;
         }
 
         _token = login.Token;

@@ -1,3 +1,5 @@
+using Secrets.Sdk.Http;
+
 namespace Secrets.Sdk.Vault;
 
 /// <summary>
@@ -44,14 +46,16 @@ internal sealed class VaultDynamicSecretStore : ILeasedSecretStore
         {
             try
             {
+                var operation = new BackendOperation("GET " + requested.Name, requested.Name);
                 var response = await _connection.Client.SendAsync(HttpMethod.Get, requested.Name, null, VaultJsonContext.Default.VaultSecretResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
-                if (response?.LeaseId is not { Length: > 0 } leaseId)
+                if (response!.LeaseId is not { Length: > 0 } leaseId)
                 {
-                    throw new SecretStoreException($"Vault '{requested.Name}' returned no lease; it is not a dynamic secret.", SecretErrorKind.InvalidResponse, Name, requested.Name);
+                    throw _connection.Client.Http.InvalidResponse(operation, "returned no lease_id; it is not a dynamic secret");
                 }
 
-                var lease = new SecretLease(leaseId, _time.GetUtcNow(), TimeSpan.FromSeconds(response.LeaseDuration), response.Renewable);
-                results.Add(SecretReadResult.Success(requested, new Secret(requested, SecretValue.FromText(response.Data.GetRawText()), lease)));
+                var value = _connection.Client.Http.ReadSecretJson(response.Data, operation, "data");
+                var lease = new SecretLease(leaseId, _time.GetUtcNow(), TimeSpan.FromSeconds(Math.Max(0, response.LeaseDuration)), response.Renewable);
+                results.Add(SecretReadResult.Success(requested, new Secret(requested, value, lease)));
             }
             catch (SecretStoreException ex) when (!ex.IsTransient)
             {
@@ -66,13 +70,18 @@ internal sealed class VaultDynamicSecretStore : ILeasedSecretStore
     {
         var body = VaultClient.Json(new VaultLeaseRequest { LeaseId = lease.LeaseId, Increment = (long)increment.TotalSeconds }, VaultJsonContext.Default.VaultLeaseRequest);
         var response = await _connection.Client.SendAsync(HttpMethod.Put, "sys/leases/renew", body, VaultJsonContext.Default.VaultLeaseRenewResponse, cancellationToken).ConfigureAwait(false);
-        return lease with { IssuedAt = _time.GetUtcNow(), Duration = TimeSpan.FromSeconds(response?.LeaseDuration ?? 0), Renewable = response?.Renewable ?? false };
+        if (string.IsNullOrEmpty(response!.LeaseId))
+        {
+            throw _connection.Client.Http.MissingField(new BackendOperation("PUT sys/leases/renew"), "lease_id");
+        }
+
+        return lease with { IssuedAt = _time.GetUtcNow(), Duration = TimeSpan.FromSeconds(Math.Max(0, response.LeaseDuration)), Renewable = response.Renewable };
     }
 
     public async ValueTask RevokeLeaseAsync(SecretLease lease, CancellationToken cancellationToken)
     {
         var body = VaultClient.Json(new VaultLeaseRequest { LeaseId = lease.LeaseId }, VaultJsonContext.Default.VaultLeaseRequest);
-        await _connection.Client.SendAsync(HttpMethod.Put, "sys/leases/revoke", body, VaultJsonContext.Default.VaultLeaseRenewResponse, cancellationToken).ConfigureAwait(false);
+        await _connection.Client.SendAsync(HttpMethod.Put, "sys/leases/revoke", body, VaultJsonContext.Default.VaultLeaseRenewResponse, cancellationToken, allowNoContent: true).ConfigureAwait(false);
     }
 
 }

@@ -25,7 +25,7 @@ public static class VaultSecretsManagerBuilderExtensions
         // One connection (HTTP client and token) per provider, shared by this call's stores and disposed after them.
         VaultConnection Connection(SecretStoreContext context) => context.GetOrAddShared(
             options,
-            c => VaultConnection.Create(options.Address!, options.Namespace, options.Tls, options.Authentication!, options.Leases, c.TimeProvider, c.LoggerFactory.CreateLogger("Secrets.Sdk.Vault")));
+            c => VaultConnection.Create(options, options.Leases, c.TimeProvider, c.LoggerFactory.CreateLogger("Secrets.Sdk.Vault")));
 
         foreach (var path in options.KeyValuePaths)
         {

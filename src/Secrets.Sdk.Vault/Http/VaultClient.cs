@@ -1,37 +1,41 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Vault;
 
 /// <summary>
-/// A small typed client for Vault's HTTP API: adds <c>X-Vault-Token</c> and <c>X-Vault-Namespace</c>, turns Vault's
-/// <c>{"errors":[...]}</c> into <see cref="SecretStoreException"/> with status, path and Vault's messages, and on 403
-/// logs in again once and retries (a revoked or expired token).
+/// A small typed client for Vault's HTTP API over the backend kit: adds <c>X-Vault-Token</c> and
+/// <c>X-Vault-Namespace</c>, turns Vault's <c>{"errors":[...]}</c> into <see cref="SecretStoreException"/> with status,
+/// path and Vault's messages, and on 403 logs in again once and retries (a revoked or expired token). Transport
+/// failures, limits, redirects and malformed answers are the kit's (<see cref="BackendHttpClient"/>).
 /// </summary>
 /// <remarks>Error shape: https://developer.hashicorp.com/vault/api-docs#error-response.</remarks>
 internal sealed class VaultClient : IDisposable
 {
     internal static readonly HttpMethod List = new("LIST");
-    private readonly HttpClient _http;
+    private readonly BackendHttpClient _http;
     private readonly string? _namespace;
 
-    public VaultClient(HttpClient http, string? vaultNamespace)
+    public VaultClient(BackendHttpClient http, string? vaultNamespace)
     {
         _http = http;
         _namespace = vaultNamespace;
-        Name = "vault:" + http.BaseAddress;
     }
 
-    public string Name { get; }
+    public string Name => _http.StoreName;
+
+    /// <summary>Gets the kit client, for value limits, page guards and classified errors.</summary>
+    public BackendHttpClient Http => _http;
 
     public VaultTokenManager? Tokens { get; set; }
 
-    public static byte[] Json<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+    public static byte[] Json<T>(T value, JsonTypeInfo<T> typeInfo) => BackendHttpClient.SerializeJson(value, typeInfo);
 
-    /// <summary>Sends a request. Returns null for 404 when <paramref name="allowNotFound"/>; throws <see cref="SecretStoreException"/> otherwise.</summary>
+    /// <summary>
+    /// Sends a request and reads its JSON answer. Returns null only for 404 when <paramref name="allowNotFound"/>, or for
+    /// 204 when <paramref name="allowNoContent"/>; throws <see cref="SecretStoreException"/> otherwise (an empty or
+    /// malformed answer is <see cref="SecretErrorKind.InvalidResponse"/>).
+    /// </summary>
     public async Task<T?> SendAsync<T>(
         HttpMethod method,
         string path,
@@ -41,9 +45,11 @@ internal sealed class VaultClient : IDisposable
         bool authenticated = true,
         bool allowNotFound = false,
         string? secretName = null,
-        string? token = null)
+        string? token = null,
+        bool allowNoContent = false)
         where T : class
     {
+        var operation = new BackendOperation($"{method} {path}", secretName);
         for (var attempt = 0; ; attempt++)
         {
             var usedToken = token ?? (authenticated ? await Tokens!.GetTokenAsync(cancellationToken).ConfigureAwait(false) : null);
@@ -60,58 +66,28 @@ internal sealed class VaultClient : IDisposable
 
             if (body is not null)
             {
-                request.Content = new ByteArrayContent(body);
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Content = BackendHttpClient.CreateJsonContent(body);
             }
 
-            HttpResponseMessage response;
-            try
+            using var response = await _http.SendAsync(request, operation, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
             {
-                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                return allowNoContent && response.IsEmpty ? null : response.ReadJson(responseType);
             }
-            catch (HttpRequestException ex)
+
+            if (response.StatusCode == 404 && allowNotFound)
             {
-                throw new SecretStoreException($"Vault at {_http.BaseAddress} is unreachable ({method} {path}): {ex.HttpRequestError}.", SecretErrorKind.Unavailable, Name, secretName, innerException: ex);
+                return null;
             }
-            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+
+            if (response.StatusCode == 403 && authenticated && token is null && attempt == 0 && usedToken is not null
+                && !await IsTokenAliveAsync(usedToken, cancellationToken).ConfigureAwait(false)
+                && await Tokens!.ReloginAsync(usedToken, cancellationToken).ConfigureAwait(false))
             {
-                throw new SecretStoreException($"Vault {method} {path} timed out.", SecretErrorKind.Timeout, Name, secretName, innerException: ex);
+                continue; // The token was revoked or expired: one retry with a fresh login.
             }
 
-            using (response)
-            {
-                var status = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    if (response.StatusCode == HttpStatusCode.NoContent)
-                    {
-                        return null;
-                    }
-
-                    try
-                    {
-                        return await response.Content.ReadFromJsonAsync(responseType, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (JsonException ex)
-                    {
-                        throw new SecretStoreException($"Vault {method} {path} returned malformed JSON (line {ex.LineNumber ?? 0}, byte {ex.BytePositionInLine ?? 0}).", SecretErrorKind.InvalidResponse, Name, secretName, status);
-                    }
-                }
-
-                if (status == 404 && allowNotFound)
-                {
-                    return null;
-                }
-
-                if (status == 403 && authenticated && token is null && attempt == 0 && usedToken is not null
-                    && !await IsTokenAliveAsync(usedToken, cancellationToken).ConfigureAwait(false)
-                    && await Tokens!.ReloginAsync(usedToken, cancellationToken).ConfigureAwait(false))
-                {
-                    continue; // The token was revoked or expired: one retry with a fresh login.
-                }
-
-                throw await ErrorAsync(method, path, response, secretName, cancellationToken).ConfigureAwait(false);
-            }
+            throw Error(response);
         }
     }
 
@@ -134,32 +110,12 @@ internal sealed class VaultClient : IDisposable
         }
     }
 
-    private async Task<SecretStoreException> ErrorAsync(HttpMethod method, string path, HttpResponseMessage response, string? secretName, CancellationToken cancellationToken)
+    private static SecretStoreException Error(BackendResponse response)
     {
-        var status = (int)response.StatusCode;
-        string messages;
-        try
-        {
-            var error = await response.Content.ReadFromJsonAsync(VaultJsonContext.Default.VaultErrorResponse, cancellationToken).ConfigureAwait(false);
-            messages = error?.Errors is { Count: > 0 } list ? string.Join("; ", list) : "no error message";
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            messages = "unreadable error body";
-        }
-
-        var kind = status switch
-        {
-            400 => SecretErrorKind.InvalidRequest,
-            401 => SecretErrorKind.Unauthenticated,
-            403 => SecretErrorKind.AccessDenied,
-            404 => SecretErrorKind.NotFound,
-            412 => SecretErrorKind.Unavailable, // X-Vault-Index not yet replicated to this node: retry.
-            429 => SecretErrorKind.Throttled,
-            >= 500 => SecretErrorKind.Unavailable,
-            _ => SecretErrorKind.Unknown,
-        };
-        var retryAfter = response.Headers.RetryAfter?.Delta;
-        return new SecretStoreException($"Vault {method} {path} failed with {status}: {messages}.", kind, Name, secretName, status, errorCode: messages, retryAfter: retryAfter);
+        var error = response.TryReadJson(VaultJsonContext.Default.VaultErrorResponse);
+        var messages = error?.Errors is { Count: > 0 } list ? string.Join("; ", list) : null;
+        // 412: the X-Vault-Index this client saw is not yet replicated to this node; a retry succeeds.
+        var kind = response.StatusCode == 412 ? SecretErrorKind.Unavailable : BackendErrorClassifier.FromStatus(response.StatusCode);
+        return response.CreateError(messages ?? (response.IsEmpty ? null : "unreadable error body"), null, kind);
     }
 }

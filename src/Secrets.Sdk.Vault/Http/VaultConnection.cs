@@ -1,12 +1,12 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Vault;
 
 /// <summary>
 /// One HTTP client and token lifecycle, shared by the stores of one <c>AddVault</c> call within one configuration provider
-/// (through <see cref="SecretStoreContext.GetOrAddShared{T}"/>), and disposed by that provider after its stores.
+/// (through <see cref="SecretStoreContext.GetOrAddShared{T}"/>), and disposed by that provider after its stores. The
+/// HTTP client comes from the backend kit (<see cref="BackendHttpClientFactory"/>), with Vault's TLS settings applied.
 /// </summary>
 internal sealed partial class VaultConnection : IAsyncDisposable
 {
@@ -22,46 +22,23 @@ internal sealed partial class VaultConnection : IAsyncDisposable
 
     public VaultTokenManager Tokens { get; }
 
-    public static VaultConnection Create(Uri address, string? vaultNamespace, VaultTlsOptions tls, VaultAuthentication authentication, SecretLeaseOptions leases, TimeProvider time, ILogger logger)
+    /// <summary>Connects to the validated <paramref name="endpoint"/> (address, namespace, authentication, TLS, HTTP options).</summary>
+    public static VaultConnection Create(IVaultEndpointOptions endpoint, SecretLeaseOptions leases, TimeProvider time, ILogger logger)
     {
+        var address = endpoint.Address ?? throw new ArgumentException("Vault's Address is not set (nor VAULT_ADDR).", nameof(endpoint));
+        var authentication = endpoint.Authentication ?? throw new ArgumentException("Vault Authentication is not set (nor VAULT_TOKEN).", nameof(endpoint));
         if (address.Scheme == Uri.UriSchemeHttp)
         {
-            LogInsecure(logger, address.ToString());
+            LogInsecure(logger, UrlRedaction.Redact(address));
         }
 
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 64 };
-        if (tls.CaCertificatePath is { } caPath)
-        {
-            var authorities = new X509Certificate2Collection();
-            authorities.ImportFromPemFile(caPath);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-            {
-                if (errors == SslPolicyErrors.None)
-                {
-                    return true;
-                }
-
-                if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(certificate));
-            };
-        }
-
-        if (tls.ClientCertificate is { } clientCertificate)
-        {
-            handler.SslOptions.ClientCertificates = [clientCertificate];
-        }
-
-        var baseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
-        var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        var client = new VaultClient(http, vaultNamespace);
+        // VAULT_CACERT and the client certificate are Vault's names for the kit's TLS settings.
+        var http = endpoint.Http;
+        http.CaCertificatesPath = endpoint.Tls.CaCertificatePath ?? http.CaCertificatesPath;
+        http.ClientCertificate = endpoint.Tls.ClientCertificate ?? http.ClientCertificate;
+        var redirects = endpoint.FollowStandbyRedirect ? BackendRedirectPolicy.SameSchemeOnce : BackendRedirectPolicy.Never;
+        var backend = BackendHttpClient.Create(address, "Vault", "vault:" + UrlRedaction.Redact(address), http, redirects, time);
+        var client = new VaultClient(backend, endpoint.Namespace);
         var tokens = new VaultTokenManager(client, authentication, leases, time, logger);
         return new VaultConnection(client, tokens);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Vault;
 
@@ -48,10 +49,18 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
         await Parallel.ForEachAsync(Enumerable.Range(0, names.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var metadata = await Client.SendAsync(HttpMethod.Get, $"{_path.Mount}/metadata/{names[i]}", null, VaultJsonContext.Default.VaultKv2MetadataResponse, ct, allowNotFound: true, secretName: names[i]).ConfigureAwait(false);
-            if (metadata?.Data is not { } data)
+            if (metadata is null)
             {
                 // A named secret that does not exist is reported by its read, per secret.
                 results[i] = _path.NeverList ? Describe(names[i], null, null, enabled: true) : null;
+                return;
+            }
+
+            if (metadata.Data is not { CurrentVersion: > 0 } data)
+            {
+                // Malformed metadata: no version to compare, so the secret is read (and judged) every time.
+                LogMalformedMetadata(_logger, Name, names[i]);
+                results[i] = Describe(names[i], null, null, enabled: true);
                 return;
             }
 
@@ -89,25 +98,34 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
 
     private async Task<SecretReadResult> ReadAsync(SecretMetadata requested, int version, CancellationToken cancellationToken)
     {
-        string json;
+        SecretValue value;
         var metadata = requested;
         if (version == 1)
         {
-            var response = await Client.SendAsync(HttpMethod.Get, $"{_path.Mount}/{requested.Name}", null, VaultJsonContext.Default.VaultSecretResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
-            json = response!.Data.GetRawText();
+            var path = $"{_path.Mount}/{requested.Name}";
+            var response = await Client.SendAsync(HttpMethod.Get, path, null, VaultJsonContext.Default.VaultSecretResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
+            value = Client.Http.ReadSecretJson(response!.Data, new BackendOperation("GET " + path, requested.Name), "data");
         }
         else
         {
             var query = requested.Version is { } v ? "?version=" + v : string.Empty;
-            var response = await Client.SendAsync(HttpMethod.Get, $"{_path.Mount}/data/{requested.Name}{query}", null, VaultJsonContext.Default.VaultKv2DataResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
-            json = response!.Data!.Data.GetRawText();
-            if (response.Data.Metadata is { } read)
+            var path = $"{_path.Mount}/data/{requested.Name}{query}";
+            var operation = new BackendOperation("GET " + path, requested.Name);
+            var response = await Client.SendAsync(HttpMethod.Get, path, null, VaultJsonContext.Default.VaultKv2DataResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
+            var data = response!.Data ?? throw Client.Http.MissingField(operation, "data");
+            value = Client.Http.ReadSecretJson(data.Data, operation, "data.data");
+            if (data.Data.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw Client.Http.InvalidResponse(operation, "answered with 'data.data' that is not an object");
+            }
+
+            if (data.Metadata is { Version: > 0 } read)
             {
                 metadata = requested with { Version = read.Version.ToString(CultureInfo.InvariantCulture) };
             }
         }
 
-        return SecretReadResult.Success(requested, new Secret(metadata, SecretValue.FromText(json)));
+        return SecretReadResult.Success(requested, new Secret(metadata, value));
     }
 
     private async Task<List<string>> DiscoverAsync(int version, CancellationToken cancellationToken)
@@ -135,12 +153,15 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
             }
         }
 
-        await ListRecursiveAsync(version, _path.Path, found, cancellationToken).ConfigureAwait(false);
+        // Each folder is one LIST "page": a folder seen twice or more than MaxPages folders is an error, not a loop.
+        var guard = Client.Http.CreatePageGuard(new BackendOperation($"LIST {_path.Mount}/{_path.Path}"));
+        await ListRecursiveAsync(version, _path.Path, found, guard, cancellationToken).ConfigureAwait(false);
         return found;
     }
 
-    private async Task ListRecursiveAsync(int version, string folder, List<string> found, CancellationToken cancellationToken)
+    private async Task ListRecursiveAsync(int version, string folder, List<string> found, PageGuard guard, CancellationToken cancellationToken)
     {
+        guard.Enter(folder);
         var listPath = version == 1 ? $"{_path.Mount}/{folder}" : $"{_path.Mount}/metadata/{folder}";
         VaultListResponse? listed;
         try
@@ -158,12 +179,23 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
                 innerException: ex);
         }
 
-        foreach (var key in listed?.Data?.Keys ?? [])
+        if (listed is null)
         {
+            return; // 404: an empty folder.
+        }
+
+        var operation = new BackendOperation("LIST " + listPath);
+        foreach (var key in listed.Data?.Keys ?? throw Client.Http.MissingField(operation, "data.keys"))
+        {
+            if (!IsListedKey(key))
+            {
+                throw Client.Http.InvalidResponse(operation, $"listed a key that is not a name below the folder ('{Printable(key)}')");
+            }
+
             var child = Join(folder, key.TrimEnd('/'));
             if (key.EndsWith('/'))
             {
-                await ListRecursiveAsync(version, child, found, cancellationToken).ConfigureAwait(false);
+                await ListRecursiveAsync(version, child, found, guard, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -211,8 +243,21 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
 
     private static string Join(string folder, string name) => folder.Length == 0 ? name : folder + "/" + name;
 
+    /// <summary>A LIST key is one path segment, optionally with a trailing '/': never empty, '.', '..', or nested.</summary>
+    private static bool IsListedKey(string? key)
+    {
+        var name = key?.EndsWith('/') == true ? key[..^1] : key;
+        return !string.IsNullOrEmpty(name) && name is not ("." or "..") && !name.Contains('/', StringComparison.Ordinal)
+            && !name.Contains('?', StringComparison.Ordinal) && !name.Contains('#', StringComparison.Ordinal) && !name.Any(char.IsControl);
+    }
+
+    private static string Printable(string? key) => key is null ? "null" : new string(key.Take(80).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+
     [LoggerMessage(4201, LogLevel.Information, "{Store}: secret {Secret} version {Version} is {State}; it is skipped.")]
     private static partial void LogDeleted(ILogger logger, string store, string secret, int version, string state);
+
+    [LoggerMessage(4203, LogLevel.Warning, "{Store}: Vault answered metadata of secret {Secret} without data.current_version; the secret is read on every refresh.")]
+    private static partial void LogMalformedMetadata(ILogger logger, string store, string secret);
 
     [LoggerMessage(4202, LogLevel.Debug, "{Store}: KV version {Version}.")]
     private static partial void LogVersion(ILogger logger, string store, int version);

@@ -1,3 +1,5 @@
+using Secrets.Sdk.Http;
+
 namespace Secrets.Sdk.Vault;
 
 /// <summary>Where and how to reach Vault: the settings <c>AddVault</c> and the Transit key-encryption key share.</summary>
@@ -17,4 +19,10 @@ internal interface IVaultEndpointOptions
 
     /// <summary>Gets a value indicating whether plain HTTP to a non-loopback address is allowed.</summary>
     bool AllowInsecureHttp { get; }
+
+    /// <summary>Gets the HTTP connection settings, limits and hooks.</summary>
+    BackendHttpOptions Http { get; }
+
+    /// <summary>Gets a value indicating whether a standby node's 307 to the active node is followed (once, same scheme).</summary>
+    bool FollowStandbyRedirect { get; }
 }

@@ -1,4 +1,4 @@
-using System.Net;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Vault;
 
@@ -36,17 +36,12 @@ internal static class VaultEndpoint
     public static void Validate(IVaultEndpointOptions options)
     {
         var address = options.Address ?? throw new ArgumentException("Vault's Address is not set (nor VAULT_ADDR).", nameof(options.Address));
-        if (address.Scheme == Uri.UriSchemeHttp && !options.AllowInsecureHttp && !IsLoopback(address))
-        {
-            throw new ArgumentException($"Vault address {address} uses plain HTTP to a non-loopback host; use HTTPS, or set {nameof(options.AllowInsecureHttp)}.", nameof(options.Address));
-        }
+        BackendHttpClientFactory.EnsureAllowedEndpoint(address, options.AllowInsecureHttp, nameof(options.Address));
+        options.Http.Validate();
 
         if (options.Authentication is null)
         {
             throw new ArgumentException("Vault Authentication is not set (nor VAULT_TOKEN).", nameof(options.Authentication));
         }
     }
-
-    private static bool IsLoopback(Uri address) =>
-        address.IsLoopback || (IPAddress.TryParse(address.Host, out var ip) && IPAddress.IsLoopback(ip));
 }

@@ -1,3 +1,5 @@
+using Secrets.Sdk.Http;
+
 namespace Secrets.Sdk.Vault;
 
 /// <summary>Options of the Vault source added by <c>AddVault</c>.</summary>
@@ -26,9 +28,28 @@ public sealed class VaultSourceOptions : SecretSourceOptions, IVaultEndpointOpti
 
     /// <summary>
     /// Gets or sets a value indicating whether plain HTTP is allowed to a non-loopback address. Plain HTTP to a loopback
-    /// address (a local dev server) is always allowed, with a warning. Default: <see langword="false"/>.
+    /// address (a local dev server) is always allowed, with a warning. Default: <see langword="false"/>. The same
+    /// setting as <c>Http.AllowInsecureHttp</c>.
     /// </summary>
-    public bool AllowInsecureHttp { get; set; }
+    public bool AllowInsecureHttp
+    {
+        get => Http.AllowInsecureHttp;
+        set => Http.AllowInsecureHttp = value;
+    }
+
+    /// <summary>
+    /// Gets the HTTP connection settings, limits (response and secret size, pages) and hooks (own handler,
+    /// <see cref="System.Net.Http.IHttpClientFactory"/>, proxy). <see cref="Tls"/> is applied on top of them.
+    /// </summary>
+    public BackendHttpOptions Http { get; } = new();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a performance standby's <c>307</c> to the active node is followed: once
+    /// per call, only to the same scheme, with the token. Off by default: Vault standbys forward requests themselves
+    /// unless request forwarding is disabled, and any other redirect is an error naming both addresses.
+    /// </summary>
+    /// <remarks>https://developer.hashicorp.com/vault/docs/concepts/ha#request-forwarding.</remarks>
+    public bool FollowStandbyRedirect { get; set; }
 
     /// <summary>Gets the KV paths to load.</summary>
     public IList<VaultKeyValuePath> KeyValuePaths { get; } = [];

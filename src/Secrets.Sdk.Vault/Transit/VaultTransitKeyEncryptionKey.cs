@@ -49,7 +49,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
         VaultEndpoint.ApplyEnvironmentDefaults(options, environment);
         VaultEndpoint.Validate(options);
         var logger = options.LoggerFactory?.CreateLogger("Secrets.Sdk.Vault") ?? NullLogger.Instance;
-        _connection = VaultConnection.Create(options.Address!, options.Namespace, options.Tls, options.Authentication!, new SecretLeaseOptions(), options.TimeProvider, logger);
+        _connection = VaultConnection.Create(options, new SecretLeaseOptions(), options.TimeProvider, logger);
         _mount = options.Mount.Trim('/');
         _key = options.KeyName;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Vault;
 
@@ -28,9 +29,20 @@ public sealed class VaultTransitOptions : IVaultEndpointOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether plain HTTP to a non-loopback address is allowed. Plain HTTP to a loopback
-    /// address (a local dev server) is always allowed, with a warning. Default: <see langword="false"/>.
+    /// address (a local dev server) is always allowed, with a warning. Default: <see langword="false"/>. The same
+    /// setting as <c>Http.AllowInsecureHttp</c>.
     /// </summary>
-    public bool AllowInsecureHttp { get; set; }
+    public bool AllowInsecureHttp
+    {
+        get => Http.AllowInsecureHttp;
+        set => Http.AllowInsecureHttp = value;
+    }
+
+    /// <summary>Gets the HTTP connection settings, limits and hooks, as for <c>AddVault</c>; <see cref="Tls"/> is applied on top of them.</summary>
+    public BackendHttpOptions Http { get; } = new();
+
+    /// <summary>Gets or sets a value indicating whether a performance standby's <c>307</c> to the active node is followed (once, same scheme). Default: off.</summary>
+    public bool FollowStandbyRedirect { get; set; }
 
     /// <summary>Gets or sets where the connection logs (for example the plain-HTTP warning). Default: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
