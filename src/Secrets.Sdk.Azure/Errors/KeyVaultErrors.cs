@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Core;
 using Azure.Identity;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Azure;
 
@@ -61,23 +62,18 @@ internal static class KeyVaultErrors
     }
 
     /// <summary>
-    /// The status table: 401 and 403 are <see cref="SecretErrorKind.AccessDenied"/> (after challenge-based auth a 401 means
-    /// the vault does not accept this identity's token, which no retry fixes), 404 NotFound, 408 Timeout, 429 Throttled
-    /// with the server's delay, 5xx Unavailable, status 0 (no response: connection refused or reset) Unavailable.
+    /// The backend kit's status table (<see cref="BackendErrorClassifier.FromStatus"/>), with two Key Vault readings: a 401
+    /// after challenge-based auth means the vault does not accept this identity's token, which no retry fixes, so it is
+    /// <see cref="SecretErrorKind.AccessDenied"/> like 403; status 0 (no response: refused or reset) is Unavailable.
     /// </summary>
     public static SecretErrorKind Classify(int status) => status switch
     {
         0 => SecretErrorKind.Unavailable,
-        400 or 422 => SecretErrorKind.InvalidRequest,
-        401 or 403 => SecretErrorKind.AccessDenied,
-        404 or 410 => SecretErrorKind.NotFound,
-        408 or 504 => SecretErrorKind.Timeout,
-        429 => SecretErrorKind.Throttled,
-        >= 500 and <= 599 => SecretErrorKind.Unavailable,
-        _ => SecretErrorKind.Unknown,
+        401 => SecretErrorKind.AccessDenied,
+        _ => BackendErrorClassifier.FromStatus(status),
     };
 
-    /// <summary>Reads the server's delay: <c>x-ms-retry-after-ms</c> / <c>retry-after-ms</c> (milliseconds), then <c>Retry-After</c> (seconds or an HTTP-date).</summary>
+    /// <summary>Reads the server's delay with the backend kit's parser: <c>retry-after-ms</c> / <c>x-ms-retry-after-ms</c>, then <c>Retry-After</c> (seconds or an HTTP-date).</summary>
     public static TimeSpan? RetryAfter(Response? response, DateTimeOffset now)
     {
         if (response is null)
@@ -85,28 +81,15 @@ internal static class KeyVaultErrors
             return null;
         }
 
-        foreach (var name in (string[])["x-ms-retry-after-ms", "retry-after-ms"])
+        foreach (var name in (string[])[RetryAfterParser.RetryAfterMillisecondsHeader, RetryAfterParser.MicrosoftRetryAfterMillisecondsHeader])
         {
-            if (response.Headers.TryGetValue(name, out var ms) && double.TryParse(ms, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
+            if (response.Headers.TryGetValue(name, out var milliseconds) && RetryAfterParser.ParseMilliseconds(milliseconds) is { } delay)
             {
-                return TimeSpan.FromMilliseconds(Math.Min(milliseconds, TimeSpan.FromDays(1).TotalMilliseconds));
+                return delay;
             }
         }
 
-        if (response.Headers.TryGetValue("Retry-After", out var value) && value is not null)
-        {
-            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            {
-                return TimeSpan.FromSeconds(Math.Min(seconds, 86_400));
-            }
-
-            if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
-            {
-                return date > now ? date - now : TimeSpan.Zero;
-            }
-        }
-
-        return null;
+        return response.Headers.TryGetValue("Retry-After", out var value) ? RetryAfterParser.ParseRetryAfter(value, now) : null;
     }
 
     private static SecretStoreException FromResponse(RequestFailedException exception, string vault, string storeName, string? secretName, TimeProvider time)

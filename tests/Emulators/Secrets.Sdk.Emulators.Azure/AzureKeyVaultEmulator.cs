@@ -72,7 +72,7 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     /// <summary>Gets the vault URI (<c>https://127.0.0.1:port/</c>).</summary>
     public Uri VaultUri { get; private set; } = new("https://127.0.0.1/");
 
-    /// <summary>Gets the TLS certificate generated at start; clients trust exactly this one.</summary>
+    /// <summary>Gets the TLS certificate (generated when the first emulator of the process starts); clients trust exactly this one.</summary>
     public X509Certificate2 Certificate { get; private set; } = null!;
 
     /// <summary>Gets or sets a real-time delay added to every request.</summary>
@@ -83,6 +83,9 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
 
     /// <summary>Gets or sets a value indicating whether the listing is broken: every page after the first answers with the same <c>nextLink</c> it was asked with.</summary>
     public bool RepeatNextLink { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether key operations misreport their <c>kid</c> as the key's current version (a faulty server, for tests of the client's check).</summary>
+    public bool MisreportKid { get; set; }
 
     /// <summary>Gets every authorized request's operation, in order: <c>list</c>, <c>get name</c>, <c>get name/version</c>, <c>wrapkey name/version</c>, <c>unwrapkey name/version</c>.</summary>
     public IReadOnlyList<string> Requests => _requests.ToArray();
@@ -97,7 +100,7 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     /// <returns>A task that completes when requests are accepted.</returns>
     public async Task StartAsync()
     {
-        Certificate = EmulatorCertificate.Create();
+        Certificate = EmulatorCertificate.Shared;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate)));
@@ -125,7 +128,6 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
             }
         }
 
-        Certificate?.Dispose();
     }
 
     /// <summary>Counts recorded requests whose operation starts with <paramref name="operation"/> (<c>list</c>, <c>get</c>, <c>wrapkey</c>, <c>unwrapkey</c>).</summary>
@@ -528,7 +530,8 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
             return (400, Error("BadParameter", "Bad Request: the key could not be unwrapped with this key version."));
         }
 
-        return (200, new JsonObject { ["kid"] = $"{VaultUri}keys/{key.Name}/{stored.Id}", ["value"] = Base64Url.EncodeToString(output) });
+        var reported = MisreportKid ? key.Versions[^1] : stored;
+        return (200, new JsonObject { ["kid"] = $"{VaultUri}keys/{key.Name}/{reported.Id}", ["value"] = Base64Url.EncodeToString(output) });
     }
 
     private static JsonObject Attributes(StoredSecretVersion version)

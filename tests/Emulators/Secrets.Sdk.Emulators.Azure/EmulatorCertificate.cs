@@ -7,6 +7,11 @@ namespace Secrets.Sdk.Emulators.Azure;
 /// <summary>Creates the emulator's TLS certificate at start: self-signed RSA 2048, valid for 127.0.0.1 and localhost for one day.</summary>
 public static class EmulatorCertificate
 {
+    private static readonly Lazy<X509Certificate2> SharedCertificate = new(Create);
+
+    /// <summary>Gets one certificate per process, created on first use (so a test run pays for one RSA key generation).</summary>
+    public static X509Certificate2 Shared => SharedCertificate.Value;
+
     /// <summary>Creates a fresh self-signed server certificate with its private key.</summary>
     /// <returns>The certificate; the caller disposes it.</returns>
     public static X509Certificate2 Create()
