@@ -7,7 +7,7 @@ internal sealed class TokenAuthentication(string? token, string? path) : VaultAu
 
     internal override ValueTask<VaultLoginResult> LoginAsync(VaultClient client, CancellationToken cancellationToken)
     {
-        var value = token ?? File.ReadAllText(path!).Trim();
+        var value = token ?? CredentialFile.ReadText(path!, "token file");
         if (string.IsNullOrEmpty(value))
         {
             throw new SecretStoreException(path is null ? "The Vault token is empty." : $"The Vault token file '{path}' is empty.", SecretErrorKind.Unauthenticated, client.Name);

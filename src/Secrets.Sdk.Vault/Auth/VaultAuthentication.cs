@@ -40,7 +40,7 @@ public abstract class VaultAuthentication
         return new LoginAuthentication(mount, $"AppRole(mount={mount}, role_id={roleId})", () => new VaultLoginRequest
         {
             RoleId = roleId,
-            SecretId = secretId ?? File.ReadAllText(secretIdFile!).Trim(),
+            SecretId = secretId ?? CredentialFile.ReadText(secretIdFile!, "AppRole secret id file"),
         });
     }
 
@@ -69,7 +69,7 @@ public abstract class VaultAuthentication
         return new LoginAuthentication(mount, $"{kind}(mount={mount}, role={role}, jwt file={jwtPath})", () => new VaultLoginRequest
         {
             Role = role,
-            Jwt = File.ReadAllText(jwtPath).Trim(),
+            Jwt = CredentialFile.ReadText(jwtPath, "JWT file"),
         });
     }
 }
