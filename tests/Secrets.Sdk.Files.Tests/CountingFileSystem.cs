@@ -5,9 +5,15 @@ internal sealed class CountingFileSystem(FileSystemAccess inner) : FileSystemAcc
 {
     private readonly ManualResetEventSlim _open = new(initialState: true);
     private int _reads;
+    private int _listings;
+    private int _linkReads;
     private int _listingsWaiting;
 
     public int Reads => Volatile.Read(ref _reads);
+
+    public int Listings => Volatile.Read(ref _listings);
+
+    public int LinkReads => Volatile.Read(ref _linkReads);
 
     public int ListingsWaiting => Volatile.Read(ref _listingsWaiting);
 
@@ -20,10 +26,15 @@ internal sealed class CountingFileSystem(FileSystemAccess inner) : FileSystemAcc
 
     public override FileStatus Probe(string path) => inner.Probe(path);
 
-    public override string? ReadLink(string path) => inner.ReadLink(path);
+    public override string? ReadLink(string path)
+    {
+        Interlocked.Increment(ref _linkReads);
+        return inner.ReadLink(path);
+    }
 
     public override IEnumerable<string> ListNames(string directory)
     {
+        Interlocked.Increment(ref _listings);
         Interlocked.Increment(ref _listingsWaiting);
         try
         {

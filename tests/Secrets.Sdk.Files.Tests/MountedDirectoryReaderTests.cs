@@ -1,3 +1,5 @@
+using Secrets.Sdk.Testing;
+
 namespace Secrets.Sdk.Files.Tests;
 
 /// <summary>Polling cost: a read given the previous one opens only files whose status changed.</summary>
@@ -105,6 +107,49 @@ public sealed class MountedDirectoryReaderTests : IDisposable
     }
 
     [Fact]
+    public void IdleKubeletPoll_ListsNoDirectory_ReadsNoLink_AndOpensNoFile()
+    {
+        using var kubelet = new KubeletDirectory(new Dictionary<string, string> { ["A"] = "1", ["B"] = "2" });
+        Directory.CreateDirectory(Path.Combine(kubelet.Root, "Plain"));
+        File.WriteAllText(Path.Combine(kubelet.Root, "Plain", "C"), "3");
+        using var fs = new CountingFileSystem(FileSystemAccess.Default);
+        var reader = Reader(fs, kubelet.Root, LaterClock());
+        var first = reader.Read(null, CancellationToken.None);
+        var (listings, links) = (fs.Listings, fs.LinkReads);
+
+        var idle = reader.Read(first, CancellationToken.None);
+        var again = reader.Read(idle, CancellationToken.None);
+
+        Assert.Equal(2, listings); // The root and Plain; ..data's directory is never listed.
+        Assert.Equal(3, links); // ..data, A, B.
+        Assert.Equal((listings, links), (fs.Listings, fs.LinkReads));
+        Assert.Equal(0, idle.FilesRead + again.FilesRead);
+        Assert.Equal(first.Signature, again.Signature);
+    }
+
+    [Fact]
+    public void RememberedListing_IsDroppedWhenTheDirectoryChanges()
+    {
+        // Each state of the directory gets a distinct mtime (backdated, then "now" from the kernel), so no change can hide in one timestamp tick.
+        WriteAged("A", "1");
+        Directory.SetLastWriteTimeUtc(_dir, DateTime.UtcNow.AddHours(-3));
+        var reader = Reader(FileSystemAccess.Default, clock: LaterClock());
+        var first = reader.Read(null, CancellationToken.None);
+
+        File.WriteAllText(Path.Combine(_dir, "Added"), "2");
+        File.CreateSymbolicLink(Path.Combine(_dir, "Link"), "A");
+        Directory.SetLastWriteTimeUtc(_dir, DateTime.UtcNow.AddHours(-2));
+        var second = reader.Read(first, CancellationToken.None);
+        File.Delete(Path.Combine(_dir, "Link"));
+        File.CreateSymbolicLink(Path.Combine(_dir, "Link"), "Added"); // Same name, new target.
+        var third = reader.Read(second, CancellationToken.None);
+
+        Assert.Equal(["A", "Added", "Link"], second.Files.Keys);
+        Assert.Equal("1"u8.ToArray(), second.Files["Link"].Content);
+        Assert.Equal("2"u8.ToArray(), third.Files["Link"].Content);
+    }
+
+    [Fact]
     public void ManagedFallback_ReadsTheKubeletLayout_AndSkipsLinksOutsideTheMount()
     {
         using var kubelet = new KubeletDirectory(new Dictionary<string, string> { ["Token"] = "t1" });
@@ -160,8 +205,11 @@ public sealed class MountedDirectoryReaderTests : IDisposable
         Assert.Equal(BoundedReadOutcome.Replaced, read.Outcome);
     }
 
-    private MountedDirectoryReader Reader(FileSystemAccess fs, string? path = null) =>
-        new(new MountedFilesSourceOptions { Path = path ?? _dir }, "files:test", fs);
+    private MountedDirectoryReader Reader(FileSystemAccess fs, string? path = null, TimeProvider? clock = null) =>
+        new(new MountedFilesSourceOptions { Path = path ?? _dir }, "files:test", fs, clock);
+
+    /// <summary>A file clock an hour ahead: everything on disk looks long settled, nothing "racily" recent.</summary>
+    private static ManualTimeProvider LaterClock() => new(DateTimeOffset.UtcNow.AddHours(1));
 
     private string WriteAged(string name, string content)
     {

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Security.Cryptography;
 
 namespace Secrets.Sdk.Files;
@@ -10,6 +11,9 @@ namespace Secrets.Sdk.Files;
 internal abstract class FileSystemAccess
 {
     private const int FirstBufferBytes = 4096;
+
+    /// <summary>Every name, hidden ones included (the reader filters), without looking at attributes (no stat per entry).</summary>
+    private static readonly EnumerationOptions ListOptions = new() { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false };
 
     /// <summary>Gets the implementation for this platform: Linux <c>statx</c>/<c>open(O_NONBLOCK)</c> when available, else managed APIs.</summary>
     public static FileSystemAccess Default { get; } = (FileSystemAccess?)LinuxFileSystemAccess.TryCreate() ?? new ManagedFileSystemAccess();
@@ -41,7 +45,7 @@ internal abstract class FileSystemAccess
     /// <param name="directory">An absolute directory path.</param>
     /// <returns>The entry names.</returns>
     public virtual IEnumerable<string> ListNames(string directory) =>
-        Directory.EnumerateFileSystemEntries(directory).Select(System.IO.Path.GetFileName).OfType<string>();
+        new FileSystemEnumerable<string>(directory, static (ref FileSystemEntry entry) => entry.FileName.ToString(), ListOptions);
 
     /// <summary>
     /// Reads the regular file at <paramref name="path"/>, at most <paramref name="limit"/> + 1 bytes whatever size it

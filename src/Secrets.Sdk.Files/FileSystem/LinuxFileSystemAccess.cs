@@ -26,6 +26,7 @@ internal sealed unsafe partial class LinuxFileSystemAccess : FileSystemAccess
     private const int ErrnoInterrupted = 4;
     private const int ErrnoAccess = 13;
     private const int ErrnoNotDirectory = 20;
+    private const int ErrnoInvalid = 22;
     private const int ErrnoNameTooLong = 36;
     private const int ErrnoLoop = 40;
 
@@ -70,6 +71,24 @@ internal sealed unsafe partial class LinuxFileSystemAccess : FileSystemAccess
             ErrnoAccess or ErrnoPermission => FileStatus.Denied,
             var errno => throw new IOException($"statx failed with errno {errno}."),
         };
+    }
+
+    /// <inheritdoc/>
+    public override string? ReadLink(string path)
+    {
+        const int Capacity = 4096; // PATH_MAX
+        var buffer = stackalloc byte[Capacity];
+        var length = ReadLinkNative(path, buffer, Capacity);
+        if (length < 0)
+        {
+            return Marshal.GetLastPInvokeError() switch
+            {
+                ErrnoNoEntry or ErrnoNotDirectory or ErrnoInvalid => null, // Gone, or no longer a link.
+                var errno => throw new IOException($"readlink failed with errno {errno}."),
+            };
+        }
+
+        return length < Capacity ? System.Text.Encoding.UTF8.GetString(buffer, (int)length) : base.ReadLink(path);
     }
 
     /// <inheritdoc/>
@@ -161,6 +180,9 @@ internal sealed unsafe partial class LinuxFileSystemAccess : FileSystemAccess
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Statx(int directoryFd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "readlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial nint ReadLinkNative(string path, byte* buffer, nuint size);
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);

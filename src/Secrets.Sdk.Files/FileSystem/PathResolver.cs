@@ -6,7 +6,12 @@ namespace Secrets.Sdk.Files;
 /// (the kernel's own limit, ELOOP). Directories resolved once are remembered for the rest of one read, so kubelet's
 /// <c>..data</c> is resolved once per read and every file of that read comes from the same timestamped directory.
 /// </summary>
-/// <remarks>One instance per read: it is not thread-safe, and its cache must not outlive the read.</remarks>
+/// <remarks>
+/// One instance per read: it is not thread-safe, and its directory cache must not outlive the read. What may outlive it
+/// (<see cref="Memory"/>): listings of directories and targets of links, valid as long as the directory holding them
+/// keeps its identity, since no entry of a directory can be added, removed, renamed or re-pointed without changing
+/// the directory's mtime and ctime, and a link's target is never rewritten in place.
+/// </remarks>
 internal sealed class PathResolver
 {
     /// <summary>The most symbolic links followed in one resolution (Linux MAXSYMLINKS).</summary>
@@ -15,8 +20,49 @@ internal sealed class PathResolver
     private static readonly char[] Separators = ['/', '\\'];
     private readonly FileSystemAccess _fileSystem;
     private readonly Dictionary<string, string> _directories = new(StringComparer.Ordinal);
+    private readonly ResolutionMemory _previous;
+    private readonly long _trustedBeforeNanoseconds;
+    private readonly HashSet<string> _unchangedDirectories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FileIdentity> _directoryIdentities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DirectoryListing> _listings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KnownLink> _links = new(StringComparer.Ordinal);
 
-    public PathResolver(FileSystemAccess fileSystem) => _fileSystem = fileSystem;
+    /// <summary>Creates a resolver for one read.</summary>
+    /// <param name="fileSystem">The file-system access.</param>
+    /// <param name="previous">What the previous read learned, reused where the directories involved are unchanged.</param>
+    /// <param name="trustedBeforeNanoseconds">
+    /// Anything changed at or after this time (Unix nanoseconds) is not remembered for the next read: a second change
+    /// within the same timestamp tick would leave its identity unchanged.
+    /// </param>
+    public PathResolver(FileSystemAccess fileSystem, ResolutionMemory? previous = null, long trustedBeforeNanoseconds = long.MinValue)
+    {
+        _fileSystem = fileSystem;
+        _previous = previous ?? ResolutionMemory.Empty;
+        _trustedBeforeNanoseconds = trustedBeforeNanoseconds;
+    }
+
+    /// <summary>Gets what this read learned, for the next read.</summary>
+    public ResolutionMemory Memory => new(_listings, _links);
+
+    /// <summary>
+    /// Lists a canonical directory this read has resolved, reusing the previous listing when the directory is unchanged.
+    /// </summary>
+    public IReadOnlyList<string> List(string directory)
+    {
+        if (_unchangedDirectories.Contains(directory) && _previous.Listings.TryGetValue(directory, out var known))
+        {
+            _listings[directory] = known;
+            return known.Names;
+        }
+
+        var names = _fileSystem.ListNames(directory).ToArray();
+        if (_directoryIdentities.TryGetValue(directory, out var identity) && Trusted(identity))
+        {
+            _listings[directory] = new DirectoryListing(identity, names);
+        }
+
+        return names;
+    }
 
     /// <summary>Resolves an absolute path.</summary>
     public ResolvedPath Resolve(string absolutePath)
@@ -57,6 +103,22 @@ internal sealed class PathResolver
         return path.Length == trimmed.Length
             ? string.Equals(path, trimmed, StringComparison.Ordinal)
             : path.Length > trimmed.Length && path.StartsWith(trimmed, StringComparison.Ordinal) && Separators.Contains(path[trimmed.Length]);
+    }
+
+    /// <summary>
+    /// Only identities with an inode (statx), modified before the racy window, can vouch for what they describe (every
+    /// entry change sets a directory's mtime to the current time, so a change right after a listing in the same tick
+    /// is only possible for a directory whose mtime is that recent).
+    /// </summary>
+    private bool Trusted(FileIdentity identity) => identity.Inode != 0 && identity.ModifiedNanoseconds < _trustedBeforeNanoseconds;
+
+    private void NoteDirectory(string path, FileIdentity identity)
+    {
+        _directoryIdentities[path] = identity;
+        if (Trusted(identity) && _previous.Listings.TryGetValue(path, out var known) && known.Identity == identity)
+        {
+            _unchangedDirectories.Add(path);
+        }
     }
 
     private static string[] Split(string path) => path.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
@@ -120,10 +182,33 @@ internal sealed class PathResolver
         }
 
         var candidate = System.IO.Path.Join(parent, name);
-        var status = _fileSystem.Probe(candidate);
-        if (status.Kind != FileKind.SymbolicLink)
+        string? target;
+        FileStatus status;
+        if (_unchangedDirectories.Contains(parent) && _previous.Links.TryGetValue(candidate, out var knownLink))
         {
-            return new ResolvedPath(candidate, status, ViaLink: false, Loop: false);
+            // The directory holding the link is unchanged, so the link is the same one: no lstat, no readlink.
+            _links[candidate] = knownLink;
+            status = new FileStatus(FileKind.SymbolicLink, knownLink.Identity);
+            target = knownLink.Target;
+        }
+        else
+        {
+            status = _fileSystem.Probe(candidate);
+            if (status.Kind != FileKind.SymbolicLink)
+            {
+                if (status.Kind == FileKind.Directory)
+                {
+                    NoteDirectory(candidate, status.Identity);
+                }
+
+                return new ResolvedPath(candidate, status, ViaLink: false, Loop: false);
+            }
+
+            target = _fileSystem.ReadLink(candidate);
+            if (!string.IsNullOrEmpty(target) && Trusted(status.Identity))
+            {
+                _links[candidate] = new KnownLink(status.Identity, target);
+            }
         }
 
         if (++hops > MaxLinks)
@@ -131,7 +216,6 @@ internal sealed class PathResolver
             return new ResolvedPath(candidate, status, ViaLink: true, Loop: true);
         }
 
-        var target = _fileSystem.ReadLink(candidate);
         if (string.IsNullOrEmpty(target))
         {
             return new ResolvedPath(candidate, FileStatus.Missing, ViaLink: true, Loop: false); // Removed (or replaced) since the look.

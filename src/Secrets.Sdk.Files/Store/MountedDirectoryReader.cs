@@ -27,19 +27,31 @@ internal sealed class MountedDirectoryReader
     private readonly MountedFilesSourceOptions _options;
     private readonly string _storeName;
     private readonly FileSystemAccess _fileSystem;
+    private readonly TimeProvider _fileClock;
 
-    public MountedDirectoryReader(MountedFilesSourceOptions options, string storeName, FileSystemAccess fileSystem)
+    /// <summary>Creates a reader.</summary>
+    /// <param name="options">The source options.</param>
+    /// <param name="storeName">The store name for errors.</param>
+    /// <param name="fileSystem">The file-system access.</param>
+    /// <param name="fileClock">
+    /// The clock file times are compared with to tell "racily" recent changes (the real clock: file times come from the
+    /// kernel, whatever TimeProvider the store's timers use); tests move it forward instead of waiting.
+    /// </param>
+    public MountedDirectoryReader(MountedFilesSourceOptions options, string storeName, FileSystemAccess fileSystem, TimeProvider? fileClock = null)
     {
         _options = options;
         _storeName = storeName;
         _fileSystem = fileSystem;
+        _fileClock = fileClock ?? TimeProvider.System;
     }
 
     /// <summary>Reads the mount, reusing unchanged files of <paramref name="previous"/>.</summary>
     /// <exception cref="SecretStoreException">The mount is missing or unreadable, over a limit, or changed mid-read (<see cref="SecretErrorKind.Unavailable"/>: read again).</exception>
     public MountedFileSnapshot Read(MountedFileSnapshot? previous, CancellationToken cancellationToken)
     {
-        var resolver = new PathResolver(_fileSystem);
+        // Anything modified within the racy window is read again (files) or looked at again (directories, links) next time.
+        var trustedBefore = (_fileClock.GetUtcNow() - RacyWindow - DateTimeOffset.UnixEpoch).Ticks * 100;
+        var resolver = new PathResolver(_fileSystem, previous?.Memory, trustedBefore);
         ReadState state;
         try
         {
@@ -55,7 +67,7 @@ internal sealed class MountedDirectoryReader
             // Resolve ..data first: the resolver remembers it, so every kubelet link of this read goes to this one directory.
             var data = resolver.ResolveDirectory(root.Path, DataLink);
             var dataDirectory = data.IsDirectory && PathResolver.IsWithin(root.Path, data.Path) ? data.Path : null;
-            state = new ReadState(resolver, root.Path, dataDirectory, previous, cancellationToken);
+            state = new ReadState(resolver, root.Path, dataDirectory, previous, trustedBefore, cancellationToken);
             Collect(state, root.Path, relative: string.Empty);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -66,13 +78,13 @@ internal sealed class MountedDirectoryReader
 
         var unchanged = previous is not null && state.FilesRead == 0 && state.Files.Count == previous.Files.Count;
         var signature = unchanged ? previous!.Signature : Sign(state.Files.Values);
-        return new MountedFileSnapshot(state.Files, signature, state.Skipped, state.FilesRead);
+        return new MountedFileSnapshot(state.Files, signature, state.Skipped, state.FilesRead, resolver.Memory);
     }
 
     private void Collect(ReadState state, string directory, string relative)
     {
         state.Chain.Add(directory);
-        foreach (var name in _fileSystem.ListNames(directory))
+        foreach (var name in state.Resolver.List(directory))
         {
             state.CancellationToken.ThrowIfCancellationRequested();
             if (name.StartsWith('.'))
@@ -166,7 +178,7 @@ internal sealed class MountedDirectoryReader
             case BoundedReadOutcome.Read:
                 var content = read.Content!;
                 state.CountBytes(content.Length, this);
-                var racy = TimeProvider.System.GetUtcNow() - lastWrite < RacyWindow; // File times come from the real clock, whatever the store's TimeProvider.
+                var racy = identity.ModifiedNanoseconds >= state.TrustedBeforeNanoseconds;
                 state.Add(new MountedFile(name, entry.Path, content, Convert.ToHexString(SHA256.HashData(content)), lastWrite, null, identity, racy), read: true);
                 break;
             case BoundedReadOutcome.TooLarge when limit < _options.MaxFileSizeBytes:
@@ -240,8 +252,10 @@ internal sealed class MountedDirectoryReader
     }
 
     /// <summary>What one read has gathered so far.</summary>
-    private sealed class ReadState(PathResolver resolver, string root, string? dataDirectory, MountedFileSnapshot? previous, CancellationToken cancellationToken)
+    private sealed class ReadState(PathResolver resolver, string root, string? dataDirectory, MountedFileSnapshot? previous, long trustedBeforeNanoseconds, CancellationToken cancellationToken)
     {
+        public long TrustedBeforeNanoseconds { get; } = trustedBeforeNanoseconds;
+
         public PathResolver Resolver { get; } = resolver;
 
         public string Root { get; } = root;

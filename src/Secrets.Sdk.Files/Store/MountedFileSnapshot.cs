@@ -3,8 +3,9 @@ namespace Secrets.Sdk.Files;
 /// <summary>One consistent read of a mounted directory: every file's bytes, hash and resolved location, and what was skipped.</summary>
 internal sealed class MountedFileSnapshot
 {
-    public MountedFileSnapshot(IReadOnlyDictionary<string, MountedFile> files, string signature, IReadOnlyList<SkippedEntry> skipped, int filesRead)
+    public MountedFileSnapshot(IReadOnlyDictionary<string, MountedFile> files, string signature, IReadOnlyList<SkippedEntry> skipped, int filesRead, ResolutionMemory memory)
     {
+        Memory = memory;
         Files = files;
         Signature = signature;
         Skipped = skipped;
@@ -19,6 +20,9 @@ internal sealed class MountedFileSnapshot
 
     /// <summary>Gets the entries that were deliberately not read (links leaving the mount, special files, loops).</summary>
     public IReadOnlyList<SkippedEntry> Skipped { get; }
+
+    /// <summary>Gets the directory listings and link targets this read learned, so the next read skips them where unchanged.</summary>
+    public ResolutionMemory Memory { get; }
 
     /// <summary>Gets how many files this read opened (the rest were unchanged since the previous read and reused).</summary>
     public int FilesRead { get; }
