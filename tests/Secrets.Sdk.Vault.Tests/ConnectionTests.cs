@@ -92,6 +92,36 @@ public sealed class ConnectionTests
         }
     }
 
+    [Fact]
+    public async Task Standby_Redirect_IsRefusedByDefault_AndFollowedToTheActiveNodeWhenConfigured()
+    {
+        await using var active = await VaultFixture.StartAsync();
+        active.Vault.PutKv("secret", "app/db", new Dictionary<string, string> { ["password"] = "from-active" });
+        await using var standby = new VaultEmulator(active.Time) { StandbyOf = new UriBuilder(active.Vault.Address) { Host = "localhost" }.Uri };
+        await standby.StartAsync();
+        void Configure(VaultSourceOptions v)
+        {
+            v.Address = standby.Address;
+            v.Resilience.MaxRetryAttempts = 0;
+            v.AddKeyValue("secret", "app", version: 2);
+        }
+
+        var refused = Assert.Throws<SecretsLoadException>(() => active.Build(Configure));
+        Assert.Contains("307", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(active.Vault.Requests);
+        var refusedCalls = standby.Requests.Count;
+
+        var config = active.Build(v =>
+        {
+            Configure(v);
+            v.FollowStandbyRedirect = true;
+        });
+
+        Assert.Equal("from-active", config["db:password"]);
+        Assert.NotEmpty(active.Vault.Requests);
+        Assert.Equal(standby.Requests.Count - refusedCalls, active.Vault.Requests.Count); // Each call redirected once.
+    }
+
     private static IConfigurationRoot Build(VaultEmulator vault, TimeProvider time, string? caPath) =>
         new ConfigurationBuilder().AddSecretsManager(s =>
         {

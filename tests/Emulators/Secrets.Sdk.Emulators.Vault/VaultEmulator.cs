@@ -62,6 +62,13 @@ public sealed class VaultEmulator : IAsyncDisposable
     /// <summary>Gets or sets a real-time delay added to every request (latency injection for benchmarks).</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>
+    /// Gets or sets the active node's address when this emulator plays a standby with request forwarding off: every
+    /// request then answers <c>307</c> with <c>Location</c> on the active node (same path and query), as Vault's client
+    /// redirection does (https://developer.hashicorp.com/vault/docs/concepts/ha#client-redirection).
+    /// </summary>
+    public Uri? StandbyOf { get; set; }
+
     /// <summary>Gets or sets a value indicating whether Vault is sealed (every request answers 503).</summary>
     public bool Sealed { get; set; }
 
@@ -339,6 +346,13 @@ public sealed class VaultEmulator : IAsyncDisposable
         if (Latency > TimeSpan.Zero)
         {
             await Task.Delay(Latency).ConfigureAwait(false);
+        }
+
+        if (StandbyOf is { } active)
+        {
+            context.Response.StatusCode = 307;
+            context.Response.Headers.Location = new Uri(active, request.Path.Value!.TrimStart('/') + request.QueryString).ToString();
+            return;
         }
 
         if (Sealed)
