@@ -1,0 +1,122 @@
+using System.Net;
+using Google.Apis.Auth.OAuth2;
+
+namespace Secrets.Sdk.Gcp;
+
+/// <summary>Options of the GCP Secret Manager source added by <c>AddGcpSecretManager</c>.</summary>
+public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
+{
+    /// <summary>The version alias of the most recently created version.</summary>
+    public const string LatestVersion = "latest";
+
+    /// <summary>Creates the options with GCP's convention: <c>__</c> in a secret id becomes <c>:</c> (<c>Database__Password</c> gives <c>Database:Password</c>).</summary>
+    public GcpSecretManagerSourceOptions()
+    {
+        KeyMapper = secret => secret.Tags.TryGetValue(GcpTags.ConfigurationKey, out var key) ? key : SecretKeyMapping.Delimited("__")(secret);
+    }
+
+    /// <summary>Gets or sets the project id (or number). Default: <c>GOOGLE_CLOUD_PROJECT</c>, then the credential's project.</summary>
+    public string? ProjectId { get; set; }
+
+    /// <summary>
+    /// Gets or sets a Secret Manager list filter for discovery (for example <c>labels.app=orders</c>). Discovery runs when a
+    /// filter is set or no secret is added explicitly (then every secret of the project is loaded).
+    /// </summary>
+    /// <remarks>Syntax: https://cloud.google.com/secret-manager/docs/filtering.</remarks>
+    public string? Filter { get; set; }
+
+    /// <summary>
+    /// Gets or sets the location of regional secrets (for example <c>europe-west1</c>): requests go to
+    /// <c>https://secretmanager.LOCATION.rep.googleapis.com/</c> and name <c>projects/*/locations/LOCATION/secrets/*</c>.
+    /// </summary>
+    public string? Location { get; set; }
+
+    /// <summary>
+    /// Gets or sets the credential. Default: application default credentials (<c>GOOGLE_APPLICATION_CREDENTIALS</c>, gcloud
+    /// user credentials, workload identity or the metadata server), scoped to <c>cloud-platform</c>. Google.Apis.Auth caches
+    /// the token and refreshes it before it expires.
+    /// </summary>
+    public GoogleCredential? Credential { get; set; }
+
+    /// <summary>
+    /// Gets or sets the endpoint (private service connect, tests). Default: <c>https://secretmanager.googleapis.com/</c>, or the
+    /// regional endpoint when <see cref="Location"/> is set. Plain HTTP is accepted for loopback addresses only.
+    /// </summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>
+    /// Gets or sets how often the secret list is re-read to find added or removed secrets. Listing is a metadata read, and a
+    /// project has only 600 of those per minute (against 90,000 accesses), so it runs far less often than the value checks
+    /// of <see cref="SecretSourceOptions.RefreshInterval"/>. Default: 1 hour.
+    /// </summary>
+    public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the page size of the list call (1 to 25,000). Default: 500.</summary>
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>Gets the explicitly named secrets.</summary>
+    public IList<GcpSecretReference> Secrets { get; } = [];
+
+    /// <summary>Adds an explicitly named secret (no list permission needed).</summary>
+    /// <param name="secretId">The secret id.</param>
+    /// <param name="version"><c>latest</c>, a version number, or a version alias.</param>
+    /// <param name="section">The configuration section for its value.</param>
+    /// <param name="optional">Whether its failure may be ignored.</param>
+    /// <returns>These options.</returns>
+    public GcpSecretManagerSourceOptions AddSecret(string secretId, string version = LatestVersion, string? section = null, bool optional = false)
+    {
+        GcpResourceNames.ValidateSecretId(secretId, nameof(secretId));
+        GcpResourceNames.ValidateVersion(version, nameof(version));
+        Secrets.Add(new GcpSecretReference(secretId) { Version = version, Section = section, Optional = optional });
+        return this;
+    }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        if (DiscoveryInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(DiscoveryInterval)} must be positive; it was {DiscoveryInterval}.", nameof(DiscoveryInterval));
+        }
+
+        if (PageSize is < 1 or > 25_000)
+        {
+            throw new ArgumentException($"{nameof(PageSize)} must be between 1 and 25000; it was {PageSize}.", nameof(PageSize));
+        }
+
+        if (ProjectId is not null)
+        {
+            GcpResourceNames.ValidateSegment(ProjectId, nameof(ProjectId));
+        }
+
+        if (Location is not null)
+        {
+            GcpResourceNames.ValidateSegment(Location, nameof(Location));
+        }
+
+        if (Endpoint is { } endpoint)
+        {
+            if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+            {
+                throw new ArgumentException($"{nameof(Endpoint)} must be an absolute http(s) URL; it was '{endpoint.GetLeftPart(UriPartial.Authority)}'.", nameof(Endpoint));
+            }
+
+            if (endpoint.Scheme == Uri.UriSchemeHttp && !IsLoopback(endpoint))
+            {
+                throw new ArgumentException($"{nameof(Endpoint)} '{endpoint.GetLeftPart(UriPartial.Authority)}' uses plain HTTP; that is allowed for loopback addresses only (the bearer token would travel in clear).", nameof(Endpoint));
+            }
+        }
+
+        foreach (var secret in Secrets)
+        {
+            GcpResourceNames.ValidateSecretId(secret.SecretId, nameof(Secrets));
+            GcpResourceNames.ValidateVersion(secret.Version, nameof(Secrets));
+        }
+    }
+
+    internal bool Discovers => Filter is not null || Secrets.Count == 0;
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
+}
