@@ -1,0 +1,72 @@
+using Secrets.Sdk.Emulators.Gcp;
+
+namespace Secrets.Sdk.Gcp.Tests;
+
+public sealed class ErrorMappingTests
+{
+    [Theory]
+    [InlineData("NOT_FOUND", 404, SecretErrorKind.NotFound)]
+    [InlineData("PERMISSION_DENIED", 403, SecretErrorKind.AccessDenied)]
+    [InlineData("UNAUTHENTICATED", 401, SecretErrorKind.Unauthenticated)]
+    [InlineData("RESOURCE_EXHAUSTED", 429, SecretErrorKind.Throttled)]
+    [InlineData("UNAVAILABLE", 503, SecretErrorKind.Unavailable)]
+    [InlineData("FAILED_PRECONDITION", 400, SecretErrorKind.Disabled)]
+    [InlineData("INVALID_ARGUMENT", 400, SecretErrorKind.InvalidRequest)]
+    [InlineData(null, 404, SecretErrorKind.NotFound)]
+    [InlineData(null, 502, SecretErrorKind.Unavailable)]
+    public void GoogleStatus_MapsToKind(string? status, int code, SecretErrorKind expected) =>
+        Assert.Equal(expected, GcpRestClient.Classify(status, code));
+
+    [Fact]
+    public async Task HtmlNotFoundPage_IsACleanNotFound_NotAParseError()
+    {
+        await using var f = await GcpFixture.StartAsync();
+        using var rest = f.RestClient();
+
+        var ex = await Assert.ThrowsAsync<SecretStoreException>(() => rest.SendAsync(HttpMethod.Get, "v1/not/an/api/path", null, GcpJsonContext.Default.AccessSecretVersionResponse, "versions.access", "x", default));
+
+        Assert.Equal(SecretErrorKind.NotFound, ex.Kind);
+        Assert.Equal(404, ex.Status);
+        Assert.Contains("non-JSON", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("text/html", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task JsonErrors_CarryStatusMessageAndKind()
+    {
+        await using var f = await GcpFixture.StartAsync();
+        f.Gcp.CreateSecret("denied", "d");
+        f.Gcp.Deny("denied");
+        using var rest = f.RestClient();
+        using var badToken = f.RestClient("wrong-token");
+        var path = $"v1/projects/{GcpEmulator.ProjectId}/secrets/denied/versions/latest:access";
+
+        var denied = await Assert.ThrowsAsync<SecretStoreException>(() => rest.SendAsync(HttpMethod.Get, path, null, GcpJsonContext.Default.AccessSecretVersionResponse, "versions.access", "denied", default));
+        var unauthenticated = await Assert.ThrowsAsync<SecretStoreException>(() => badToken.SendAsync(HttpMethod.Get, path, null, GcpJsonContext.Default.AccessSecretVersionResponse, "versions.access", "denied", default));
+        f.Gcp.ThrottleNext(1);
+        var throttled = await Assert.ThrowsAsync<SecretStoreException>(() => rest.SendAsync(HttpMethod.Get, path, null, GcpJsonContext.Default.AccessSecretVersionResponse, "versions.access", "denied", default));
+
+        Assert.Equal((SecretErrorKind.AccessDenied, "PERMISSION_DENIED", 403), (denied.Kind, denied.ErrorCode, denied.Status));
+        Assert.Equal((SecretErrorKind.Unauthenticated, "UNAUTHENTICATED", 401), (unauthenticated.Kind, unauthenticated.ErrorCode, unauthenticated.Status));
+        Assert.Equal((SecretErrorKind.Throttled, "RESOURCE_EXHAUSTED", 429), (throttled.Kind, throttled.ErrorCode, throttled.Status));
+        Assert.True(throttled.IsTransient);
+        Assert.Equal(TimeSpan.FromSeconds(1), throttled.RetryAfter);
+        Assert.Contains("denied", denied.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongProject_IsAccessDenied_NamingTheSecret()
+    {
+        await using var f = await GcpFixture.StartAsync();
+        f.Gcp.CreateSecret("Key", "v");
+
+        var ex = Assert.Throws<SecretsLoadException>(() => f.Build(o =>
+        {
+            o.ProjectId = "someone-elses-project";
+            o.AddSecret("Key");
+        }));
+
+        Assert.Contains("Key", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PERMISSION_DENIED", ex.Message, StringComparison.Ordinal);
+    }
+}
