@@ -20,10 +20,7 @@ internal sealed class AzureFixture : IAsyncDisposable
     {
         Time = time;
         Vault = vault;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => EmulatorCertificate.IsSame(vault.Certificate, certificate) },
-        });
+        _http = new HttpClient(EmulatorCertificate.TrustingHandler(vault.Certificate));
         Transport = new HttpClientTransport(_http);
     }
 

@@ -72,8 +72,8 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     /// <summary>Gets the vault URI (<c>https://127.0.0.1:port/</c>).</summary>
     public Uri VaultUri { get; private set; } = new("https://127.0.0.1/");
 
-    /// <summary>Gets the TLS certificate (generated when the first emulator of the process starts); clients trust exactly this one.</summary>
-    public X509Certificate2 Certificate { get; private set; } = null!;
+    /// <summary>Gets the TLS certificate (generated with <c>CertificateRequest</c> when the first emulator of the process is created); clients trust exactly this one.</summary>
+    public X509Certificate2 Certificate { get; } = EmulatorCertificate.Shared;
 
     /// <summary>Gets or sets a real-time delay added to every request.</summary>
     public TimeSpan Latency { get; set; }
@@ -100,7 +100,6 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     /// <returns>A task that completes when requests are accepted.</returns>
     public async Task StartAsync()
     {
-        Certificate = EmulatorCertificate.Shared;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate)));

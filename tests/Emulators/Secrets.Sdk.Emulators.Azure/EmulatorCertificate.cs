@@ -38,4 +38,17 @@ public static class EmulatorCertificate
     /// <returns><see langword="true"/> when both are the same certificate.</returns>
     public static bool IsSame(X509Certificate2 trusted, X509Certificate? presented) =>
         presented is not null && trusted.RawDataMemory.Span.SequenceEqual(presented.GetRawCertData());
+
+    /// <summary>Creates an HTTP handler that trusts exactly <paramref name="trusted"/> (for clients of the emulator).</summary>
+    /// <param name="trusted">The emulator's certificate.</param>
+    /// <returns>The handler; the caller disposes it (usually through its <see cref="HttpClient"/>).</returns>
+    public static SocketsHttpHandler TrustingHandler(X509Certificate2 trusted)
+    {
+        ArgumentNullException.ThrowIfNull(trusted);
+        return new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 64,
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => IsSame(trusted, presented) },
+        };
+    }
 }
