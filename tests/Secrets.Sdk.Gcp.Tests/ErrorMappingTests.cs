@@ -23,12 +23,12 @@ public sealed class ErrorMappingTests
         await using var f = await GcpFixture.StartAsync();
         using var rest = f.RestClient();
 
-        var ex = await Assert.ThrowsAsync<SecretStoreException>(() => rest.SendAsync(HttpMethod.Get, "v1/not/an/api/path", null, GcpJsonContext.Default.AccessSecretVersionResponse, "versions.access", "x", default));
+        var ex = await Assert.ThrowsAsync<SecretStoreException>(() => rest.SendAsync(HttpMethod.Get, "v1/not/an/api/path", null, GcpJsonContext.Default.AccessSecretVersionResponse, new Secrets.Sdk.Http.BackendOperation("versions.access", "x"), default));
 
         Assert.Equal(SecretErrorKind.NotFound, ex.Kind);
         Assert.Equal(404, ex.Status);
-        Assert.Contains("non-JSON", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("text/html", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("not Google's JSON error body", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("html", ex.Message, StringComparison.OrdinalIgnoreCase); // the page itself is never quoted
     }
 
     [Fact]
@@ -38,13 +38,13 @@ public sealed class ErrorMappingTests
         f.Gcp.CreateSecret("denied", "d");
         f.Gcp.Deny("denied");
         using var rest = f.RestClient();
-        using var badToken = f.RestClient("wrong-token");
+        using var badToken = f.RestClient(token: "wrong-token");
         var path = $"v1/projects/{GcpEmulator.ProjectId}/secrets/denied/versions/latest:access";
 
-        var denied = await Assert.ThrowsAsync<SecretStoreException>(() => rest.SendAsync(HttpMethod.Get, path, null, GcpJsonContext.Default.AccessSecretVersionResponse, "versions.access", "denied", default));
-        var unauthenticated = await Assert.ThrowsAsync<SecretStoreException>(() => badToken.SendAsync(HttpMethod.Get, path, null, GcpJsonContext.Default.AccessSecretVersionResponse, "versions.access", "denied", default));
+        var denied = await Assert.ThrowsAsync<SecretStoreException>(() => rest.SendAsync(HttpMethod.Get, path, null, GcpJsonContext.Default.AccessSecretVersionResponse, new Secrets.Sdk.Http.BackendOperation("versions.access", "denied"), default));
+        var unauthenticated = await Assert.ThrowsAsync<SecretStoreException>(() => badToken.SendAsync(HttpMethod.Get, path, null, GcpJsonContext.Default.AccessSecretVersionResponse, new Secrets.Sdk.Http.BackendOperation("versions.access", "denied"), default));
         f.Gcp.ThrottleNext(1);
-        var throttled = await Assert.ThrowsAsync<SecretStoreException>(() => rest.SendAsync(HttpMethod.Get, path, null, GcpJsonContext.Default.AccessSecretVersionResponse, "versions.access", "denied", default));
+        var throttled = await Assert.ThrowsAsync<SecretStoreException>(() => rest.SendAsync(HttpMethod.Get, path, null, GcpJsonContext.Default.AccessSecretVersionResponse, new Secrets.Sdk.Http.BackendOperation("versions.access", "denied"), default));
 
         Assert.Equal((SecretErrorKind.AccessDenied, "PERMISSION_DENIED", 403), (denied.Kind, denied.ErrorCode, denied.Status));
         Assert.Equal((SecretErrorKind.Unauthenticated, "UNAUTHENTICATED", 401), (unauthenticated.Kind, unauthenticated.ErrorCode, unauthenticated.Status));

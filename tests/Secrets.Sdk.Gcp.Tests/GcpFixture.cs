@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Secrets.Sdk.Emulators.Gcp;
 using Secrets.Sdk.Gcp;
+using Secrets.Sdk.Http;
 using Secrets.Sdk.Testing;
 
 namespace Secrets.Sdk.Gcp.Tests;
@@ -42,8 +43,8 @@ internal sealed class GcpFixture : IAsyncDisposable
         return builder.Build();
     }
 
-    public GcpRestClient RestClient(string token = GcpEmulator.Token) =>
-        new(GcpRestClient.CreateHttpClient(), Gcp.Address, new GcpCredentials(Credential(token)), "GCP Secret Manager", Time);
+    public GcpRestClient RestClient(string service = "GCP Secret Manager", string token = GcpEmulator.Token) =>
+        new(BackendHttpClient.Create(Gcp.Address, service, "gcp-test", new BackendHttpOptions(), BackendRedirectPolicy.Never, Time), new GcpCredentials(Credential(token)));
 
     public ValueTask DisposeAsync() => Gcp.DisposeAsync();
 

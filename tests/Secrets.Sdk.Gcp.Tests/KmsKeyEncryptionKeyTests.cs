@@ -85,5 +85,5 @@ public sealed class KmsKeyEncryptionKeyTests
     }
 
     private static GcpKmsKeyEncryptionKey Kek(GcpFixture f, string key) =>
-        new(key, new GcpRestClient(GcpRestClient.CreateHttpClient(), f.Gcp.Address, new GcpCredentials(GcpFixture.Credential()), "GCP Cloud KMS", f.Time), f.Time);
+        new(key, f.RestClient("GCP Cloud KMS"), f.Time);
 }

@@ -281,7 +281,7 @@ public sealed class SecretManagerTests
 
         var ex = Assert.Throws<SecretsLoadException>(() => f.Build(_ => { }));
 
-        Assert.Contains("repeated a page token", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("page token it had already returned", ex.Message, StringComparison.Ordinal);
         Assert.Equal(2, f.Gcp.Count("secrets.list")); // the second page repeated the first page's token
     }
 

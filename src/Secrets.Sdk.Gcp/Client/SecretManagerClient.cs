@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Gcp;
 
@@ -15,32 +16,22 @@ namespace Secrets.Sdk.Gcp;
 /// </remarks>
 internal sealed class SecretManagerClient : IDisposable
 {
-    /// <summary>The most pages one listing reads before it is treated as a loop.</summary>
-    public const int MaxPages = 10_000;
-
-    /// <summary>The largest value accepted (the design's trust boundary; Secret Manager itself stores at most 64 KiB).</summary>
-    public const int MaxSecretBytes = 1024 * 1024;
+    /// <summary>The error code of a payload that fails its CRC32C check.</summary>
+    public const string IntegrityErrorCode = "CRC32C_MISMATCH";
 
     private readonly GcpRestClient _rest;
 
     public SecretManagerClient(GcpRestClient rest) => _rest = rest;
 
-    /// <summary>Gets the endpoint's scheme and authority.</summary>
-    public string Authority => _rest.Authority;
-
     /// <summary>Lists every secret of <paramref name="parent"/> matching <paramref name="filter"/>, page by page.</summary>
     public async Task<List<SecretResource>> ListSecretsAsync(string parent, string? filter, int pageSize, CancellationToken cancellationToken)
     {
+        var operation = new BackendOperation("secrets.list");
+        var guard = _rest.Http.CreatePageGuard(operation);
         var secrets = new List<SecretResource>();
-        var seenTokens = new HashSet<string>(StringComparer.Ordinal);
         string? token = null;
-        for (var page = 0; ; page++)
+        do
         {
-            if (page >= MaxPages)
-            {
-                throw new SecretStoreException($"GCP Secret Manager list of '{parent}' did not end after {MaxPages} pages.", SecretErrorKind.InvalidResponse, _rest.Service);
-            }
-
             var query = $"v1/{parent}/secrets?pageSize={pageSize.ToString(CultureInfo.InvariantCulture)}";
             if (filter is not null)
             {
@@ -52,19 +43,13 @@ internal sealed class SecretManagerClient : IDisposable
                 query += "&pageToken=" + Uri.EscapeDataString(token);
             }
 
-            var response = await _rest.SendAsync(HttpMethod.Get, query, null, GcpJsonContext.Default.ListSecretsResponse, "secrets.list", parent, cancellationToken).ConfigureAwait(false);
+            var response = await _rest.SendAsync(HttpMethod.Get, query, null, GcpJsonContext.Default.ListSecretsResponse, operation, cancellationToken).ConfigureAwait(false);
             secrets.AddRange(response.Secrets ?? []);
             token = response.NextPageToken;
-            if (string.IsNullOrEmpty(token))
-            {
-                return secrets;
-            }
-
-            if (!seenTokens.Add(token))
-            {
-                throw new SecretStoreException($"GCP Secret Manager list of '{parent}' repeated a page token; paging stopped.", SecretErrorKind.InvalidResponse, _rest.Service);
-            }
         }
+        while (guard.Continue(token));
+
+        return secrets;
     }
 
     /// <summary>Accesses one version and verifies its payload.</summary>
@@ -73,32 +58,20 @@ internal sealed class SecretManagerClient : IDisposable
     /// <param name="version"><c>latest</c>, a number or an alias.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The version's resource name and its payload bytes.</returns>
-    /// <exception cref="SecretStoreException">The call failed, or the payload is malformed or fails its CRC32C check (<see cref="IntegrityErrorCode"/>).</exception>
+    /// <exception cref="SecretStoreException">The call failed, or the payload is malformed, too large or fails its CRC32C check (<see cref="IntegrityErrorCode"/>).</exception>
     public async Task<(string Name, byte[] Data)> AccessAsync(string parent, string secretId, string version, CancellationToken cancellationToken)
     {
-        var response = await _rest.SendAsync(HttpMethod.Get, $"v1/{parent}/secrets/{secretId}/versions/{version}:access", null, GcpJsonContext.Default.AccessSecretVersionResponse, "versions.access", secretId, cancellationToken).ConfigureAwait(false);
-        if (response.Name is not { } name || response.Payload?.Data is not { } data)
-        {
-            throw new SecretStoreException($"GCP Secret Manager access of secret '{secretId}' version '{version}' returned no name or no payload data.", SecretErrorKind.InvalidResponse, _rest.Service, secretId);
-        }
-
-        if (data.Length > (MaxSecretBytes / 3 * 4) + 4)
-        {
-            throw new SecretStoreException($"Secret '{secretId}' ({name}) is larger than {MaxSecretBytes} bytes; it was not loaded.", SecretErrorKind.InvalidResponse, _rest.Service, secretId, errorCode: "TOO_LARGE");
-        }
-
-        if (!GoogleBase64.TryDecode(data, out var bytes))
-        {
-            throw new SecretStoreException($"GCP Secret Manager access of secret '{secretId}' ({name}) returned payload data that is not base64.", SecretErrorKind.InvalidResponse, _rest.Service, secretId);
-        }
-
-        if (response.Payload.DataCrc32c is { } crc && !Crc32C.Matches(bytes, crc))
+        var operation = new BackendOperation("versions.access", secretId);
+        var response = await _rest.SendAsync(HttpMethod.Get, $"v1/{parent}/secrets/{secretId}/versions/{version}:access", null, GcpJsonContext.Default.AccessSecretVersionResponse, operation, cancellationToken).ConfigureAwait(false);
+        var name = response.Name ?? throw _rest.Http.MissingField(operation, "name");
+        var bytes = _rest.Http.DecodeBase64(response.Payload?.Data, operation, "payload.data");
+        if (response.Payload!.DataCrc32c is { } crc && !Crc32C.Matches(bytes, crc))
         {
             CryptographicOperations.ZeroMemory(bytes);
             throw new SecretStoreException(
                 $"Secret '{secretId}' ({name}) failed its integrity check: the payload's CRC32C does not match dataCrc32c {crc.ToString(CultureInfo.InvariantCulture)}. The value was not loaded.",
                 SecretErrorKind.InvalidResponse,
-                _rest.Service,
+                _rest.Http.StoreName,
                 secretId,
                 errorCode: IntegrityErrorCode);
         }
@@ -106,16 +79,14 @@ internal sealed class SecretManagerClient : IDisposable
         return (name, bytes);
     }
 
-    /// <summary>The error code of a payload that fails its CRC32C check.</summary>
-    public const string IntegrityErrorCode = "CRC32C_MISMATCH";
-
     /// <summary>Returns the number of the newest ENABLED version of a secret, or <see langword="null"/> when none is enabled.</summary>
     public async Task<long?> NewestEnabledVersionAsync(string parent, string secretId, CancellationToken cancellationToken)
     {
+        var operation = new BackendOperation("versions.list", secretId);
+        var guard = _rest.Http.CreatePageGuard(operation);
         long? newest = null;
-        var seenTokens = new HashSet<string>(StringComparer.Ordinal);
         string? token = null;
-        for (var page = 0; page < MaxPages; page++)
+        do
         {
             var query = $"v1/{parent}/secrets/{secretId}/versions?pageSize=100&filter=" + Uri.EscapeDataString("state:ENABLED");
             if (token is not null)
@@ -123,7 +94,7 @@ internal sealed class SecretManagerClient : IDisposable
                 query += "&pageToken=" + Uri.EscapeDataString(token);
             }
 
-            var response = await _rest.SendAsync(HttpMethod.Get, query, null, GcpJsonContext.Default.ListSecretVersionsResponse, "versions.list", secretId, cancellationToken).ConfigureAwait(false);
+            var response = await _rest.SendAsync(HttpMethod.Get, query, null, GcpJsonContext.Default.ListSecretVersionsResponse, operation, cancellationToken).ConfigureAwait(false);
             foreach (var version in response.Versions ?? [])
             {
                 if (version.State == "ENABLED"
@@ -136,18 +107,10 @@ internal sealed class SecretManagerClient : IDisposable
             }
 
             token = response.NextPageToken;
-            if (string.IsNullOrEmpty(token))
-            {
-                return newest;
-            }
-
-            if (!seenTokens.Add(token))
-            {
-                throw new SecretStoreException($"GCP Secret Manager version list of '{secretId}' repeated a page token; paging stopped.", SecretErrorKind.InvalidResponse, _rest.Service, secretId);
-            }
         }
+        while (guard.Continue(token));
 
-        throw new SecretStoreException($"GCP Secret Manager version list of '{secretId}' did not end after {MaxPages} pages.", SecretErrorKind.InvalidResponse, _rest.Service, secretId);
+        return newest;
     }
 
     public void Dispose() => _rest.Dispose();

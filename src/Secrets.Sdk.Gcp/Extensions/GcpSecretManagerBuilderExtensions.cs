@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Secrets.Sdk.Gcp;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk;
 
@@ -38,7 +39,8 @@ public static class GcpSecretManagerBuilderExtensions
             context =>
             {
                 var credentials = new GcpCredentials(options.Credential);
-                var rest = new GcpRestClient(GcpRestClient.CreateHttpClient(), endpoint, credentials, "GCP Secret Manager", context.TimeProvider);
+                var storeName = options.Name ?? $"gcp-secretmanager:{knownProject ?? "(default project)"}";
+                var rest = new GcpRestClient(BackendHttpClient.Create(endpoint, "GCP Secret Manager", storeName, options.Http, BackendRedirectPolicy.Never, context.TimeProvider), credentials);
                 async Task<string> ResolveProject(CancellationToken cancellationToken) =>
                     knownProject
                     ?? await credentials.GetProjectAsync(cancellationToken).ConfigureAwait(false)

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Google.Apis.Auth.OAuth2;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Gcp;
 
@@ -44,8 +44,9 @@ public sealed class GcpKmsKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     /// <param name="credential">The credential; default application default credentials (scope <c>cloud-platform</c>).</param>
     /// <param name="endpoint">The endpoint; default <c>https://cloudkms.googleapis.com/</c>. Plain HTTP only to loopback.</param>
     /// <param name="timeProvider">The clock; default the system clock.</param>
-    public GcpKmsKeyEncryptionKey(string cryptoKeyName, GoogleCredential? credential = null, Uri? endpoint = null, TimeProvider? timeProvider = null)
-        : this(cryptoKeyName, CreateRest(endpoint, credential, timeProvider ?? TimeProvider.System), timeProvider ?? TimeProvider.System)
+    /// <param name="http">HTTP settings (limits, timeouts, handler hooks); default the backend kit's defaults.</param>
+    public GcpKmsKeyEncryptionKey(string cryptoKeyName, GoogleCredential? credential = null, Uri? endpoint = null, TimeProvider? timeProvider = null, BackendHttpOptions? http = null)
+        : this(cryptoKeyName, CreateRest(endpoint, credential, timeProvider ?? TimeProvider.System, http ?? new BackendHttpOptions()), timeProvider ?? TimeProvider.System)
     {
     }
 
@@ -142,11 +143,7 @@ public sealed class GcpKmsKeyEncryptionKey : IKeyEncryptionKey, IDisposable
             throw Failure($"Cloud KMS key '{CryptoKeyName}' refused to decrypt the data key claimed to be wrapped under version {version} ({ex.ErrorCode ?? ex.Kind.ToString()}).", wrappedKey.KeyId, ex);
         }
 
-        if (response.Plaintext is null || !GoogleBase64.TryDecode(response.Plaintext, out var plaintext))
-        {
-            throw Failure($"Cloud KMS decrypt with key '{CryptoKeyName}' returned no plaintext.", wrappedKey.KeyId);
-        }
-
+        var plaintext = Decode(response.Plaintext, "decrypt", "plaintext", wrappedKey.KeyId);
         if (response.PlaintextCrc32c is not { } crc || !Crc32C.Matches(plaintext, crc))
         {
             CryptographicOperations.ZeroMemory(plaintext);
@@ -236,11 +233,7 @@ public sealed class GcpKmsKeyEncryptionKey : IKeyEncryptionKey, IDisposable
 
     private byte[] ResponseCiphertext(KmsEncryptResponse response, string keyId)
     {
-        if (response.Ciphertext is null || !GoogleBase64.TryDecode(response.Ciphertext, out var ciphertext))
-        {
-            throw Failure($"Cloud KMS encrypt with key '{CryptoKeyName}' returned no ciphertext.", keyId);
-        }
-
+        var ciphertext = Decode(response.Ciphertext, "encrypt", "ciphertext", keyId);
         if (response.CiphertextCrc32c is not { } crc || !Crc32C.Matches(ciphertext, crc))
         {
             throw Failure($"Cloud KMS encrypt with key '{CryptoKeyName}' returned a ciphertext that fails its CRC32C check (ciphertextCrc32c); the answer was discarded.", keyId);
@@ -285,7 +278,19 @@ public sealed class GcpKmsKeyEncryptionKey : IKeyEncryptionKey, IDisposable
 
     private async Task<T> SendAsync<T>(string path, byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string operation, CancellationToken cancellationToken)
         where T : class =>
-        await _rest.SendAsync(HttpMethod.Post, path, body, type, "cryptoKeys." + operation, CryptoKeyName, cancellationToken).ConfigureAwait(false);
+        await _rest.SendAsync(HttpMethod.Post, path, body, type, new BackendOperation("cryptoKeys." + operation, CryptoKeyName), cancellationToken).ConfigureAwait(false);
+
+    private byte[] Decode(string? base64, string operation, string field, string keyId)
+    {
+        try
+        {
+            return _rest.Http.DecodeBase64(base64, new BackendOperation("cryptoKeys." + operation, CryptoKeyName), field);
+        }
+        catch (SecretStoreException ex)
+        {
+            throw Failure($"Cloud KMS {operation} with key '{CryptoKeyName}' returned no usable '{field}' ({ex.Message}).", keyId, ex);
+        }
+    }
 
     private string KeyIdOf(long version) => $"{CryptoKeyName}:v{version.ToString(CultureInfo.InvariantCulture)}";
 
@@ -300,14 +305,10 @@ public sealed class GcpKmsKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     private KeyEncryptionKeyException Failure(string message, string keyId, Exception? inner = null) =>
         new(message, inner) { ProviderId = Provider, KeyId = keyId };
 
-    private static GcpRestClient CreateRest(Uri? endpoint, GoogleCredential? credential, TimeProvider time)
+    private static GcpRestClient CreateRest(Uri? endpoint, GoogleCredential? credential, TimeProvider time, BackendHttpOptions http)
     {
         endpoint ??= new Uri("https://cloudkms.googleapis.com/");
-        if (endpoint.Scheme == Uri.UriSchemeHttp && !(endpoint.IsLoopback || (IPAddress.TryParse(endpoint.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip))))
-        {
-            throw new ArgumentException($"Endpoint '{endpoint.GetLeftPart(UriPartial.Authority)}' uses plain HTTP; that is allowed for loopback addresses only.", nameof(endpoint));
-        }
-
-        return new GcpRestClient(GcpRestClient.CreateHttpClient(), endpoint, new GcpCredentials(credential), "GCP Cloud KMS", time);
+        BackendHttpClientFactory.EnsureAllowedEndpoint(endpoint, http.AllowInsecureHttp, nameof(endpoint));
+        return new GcpRestClient(BackendHttpClient.Create(endpoint, "GCP Cloud KMS", "gcp-kms", http, BackendRedirectPolicy.Never, time), new GcpCredentials(credential));
     }
 }

@@ -1,5 +1,5 @@
-using System.Net;
 using Google.Apis.Auth.OAuth2;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Gcp;
 
@@ -54,6 +54,13 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
     /// <summary>Gets or sets the page size of the list call (1 to 25,000). Default: 500.</summary>
     public int PageSize { get; set; } = 500;
 
+    /// <summary>
+    /// Gets the HTTP settings: limits (answer and value size, pages), timeouts, handler hooks (an
+    /// <see cref="System.Net.Http.IHttpClientFactory"/>, proxy, CA bundle). Plain HTTP is accepted only to a loopback
+    /// <see cref="Endpoint"/> unless <see cref="BackendHttpOptions.AllowInsecureHttp"/> is set.
+    /// </summary>
+    public BackendHttpOptions Http { get; } = new();
+
     /// <summary>Gets the explicitly named secrets.</summary>
     public IList<GcpSecretReference> Secrets { get; } = [];
 
@@ -97,17 +104,10 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
 
         if (Endpoint is { } endpoint)
         {
-            if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
-            {
-                throw new ArgumentException($"{nameof(Endpoint)} must be an absolute http(s) URL; it was '{endpoint.GetLeftPart(UriPartial.Authority)}'.", nameof(Endpoint));
-            }
-
-            if (endpoint.Scheme == Uri.UriSchemeHttp && !IsLoopback(endpoint))
-            {
-                throw new ArgumentException($"{nameof(Endpoint)} '{endpoint.GetLeftPart(UriPartial.Authority)}' uses plain HTTP; that is allowed for loopback addresses only (the bearer token would travel in clear).", nameof(Endpoint));
-            }
+            BackendHttpClientFactory.EnsureAllowedEndpoint(endpoint, Http.AllowInsecureHttp, nameof(Endpoint));
         }
 
+        Http.Validate();
         foreach (var secret in Secrets)
         {
             GcpResourceNames.ValidateSecretId(secret.SecretId, nameof(Secrets));
@@ -117,6 +117,4 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
 
     internal bool Discovers => Filter is not null || Secrets.Count == 0;
 
-    private static bool IsLoopback(Uri uri) =>
-        uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
 }
