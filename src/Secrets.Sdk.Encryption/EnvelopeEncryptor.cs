@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -19,13 +17,8 @@ namespace Secrets.Sdk.Encryption;
 /// </remarks>
 public sealed class EnvelopeEncryptor : IDisposable
 {
-    private const int DataKeySize = 32;
-    private static readonly Meter Meter = new("Secrets.Sdk");
-    private static readonly Counter<long> KekCalls = Meter.CreateCounter<long>("secrets.envelope.kek.calls", description: "Key-encryption-key calls (generate, wrap, unwrap) made by envelope encryption.");
-    private readonly IKeyEncryptionKey[] _keks;
     private readonly EnvelopeEncryptorOptions _options;
-    private readonly DataKeyCache? _cache;
-    private long _kekCallCount;
+    private readonly DataKeyRing _keys;
 
     /// <summary>Creates an encryptor whose messages are wrapped by <paramref name="keyEncryptionKey"/>.</summary>
     /// <param name="keyEncryptionKey">The KEK.</param>
@@ -44,22 +37,19 @@ public sealed class EnvelopeEncryptor : IDisposable
     public EnvelopeEncryptor(IEnumerable<IKeyEncryptionKey> keyEncryptionKeys, EnvelopeEncryptorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(keyEncryptionKeys);
-        _keks = keyEncryptionKeys.ToArray();
-        if (_keks.Length == 0 || _keks.Any(k => k is null))
+        var keks = keyEncryptionKeys.ToArray();
+        if (keks.Length == 0 || keks.Any(k => k is null))
         {
             throw new ArgumentException("At least one key-encryption key is required, and none may be null.", nameof(keyEncryptionKeys));
         }
 
         _options = options ?? new EnvelopeEncryptorOptions();
         _options.Validate();
-        if (_options.DataKeyCache is { } cacheOptions)
-        {
-            _cache = new DataKeyCache(cacheOptions, _options.TimeProvider);
-        }
+        _keys = new DataKeyRing(keks, _options);
     }
 
     /// <summary>Gets how many KEK calls (generate, wrap, unwrap) this encryptor has made.</summary>
-    public long KeyEncryptionKeyCalls => Interlocked.Read(ref _kekCallCount);
+    public long KeyEncryptionKeyCalls => _keys.KeyEncryptionKeyCalls;
 
     /// <summary>Gets or sets the source of randomness for message ids (a seam for deterministic test vectors).</summary>
     internal RandomFiller RandomFill { get; set; } = RandomNumberGenerator.Fill;
@@ -73,7 +63,7 @@ public sealed class EnvelopeEncryptor : IDisposable
     {
         var canonical = EncryptionContext.Canonicalize(context);
         using var message = await BeginMessageAsync(canonical, plaintext.Length, cancellationToken).ConfigureAwait(false);
-        var output = GC.AllocateUninitializedArray<byte>(MessageLength(message.Header.Length, plaintext.Length));
+        var output = GC.AllocateUninitializedArray<byte>(FrameCodec.MessageLength(message.Header.Length, plaintext.Length, _options.FrameSize));
         WriteMessage(message, plaintext.Span, output);
         return output;
     }
@@ -92,7 +82,7 @@ public sealed class EnvelopeEncryptor : IDisposable
         ArgumentNullException.ThrowIfNull(destination);
         var canonical = EncryptionContext.Canonicalize(context);
         using var message = await BeginMessageAsync(canonical, plaintext.Length, cancellationToken).ConfigureAwait(false);
-        var length = MessageLength(message.Header.Length, plaintext.Length);
+        var length = FrameCodec.MessageLength(message.Header.Length, plaintext.Length, _options.FrameSize);
         WriteMessage(message, plaintext.Span, destination.GetSpan(length)[..length]);
         destination.Advance(length);
         return length;
@@ -112,41 +102,7 @@ public sealed class EnvelopeEncryptor : IDisposable
         var length = input.CanSeek ? input.Length - input.Position : -1;
         using var message = await BeginMessageAsync(canonical, length, cancellationToken).ConfigureAwait(false);
         await output.WriteAsync(message.Header, cancellationToken).ConfigureAwait(false);
-        var frameSize = _options.FrameSize;
-        var pending = ArrayPool<byte>.Shared.Rent(frameSize);
-        var next = ArrayPool<byte>.Shared.Rent(frameSize);
-        var frame = ArrayPool<byte>.Shared.Rent(1 + 4 + frameSize + EnvelopeFormat.TagSize);
-        try
-        {
-            var pendingLength = await ReadFullAsync(input, pending.AsMemory(0, frameSize), cancellationToken).ConfigureAwait(false);
-            uint sequence = 1;
-            while (pendingLength == frameSize)
-            {
-                var nextLength = await ReadFullAsync(input, next.AsMemory(0, frameSize), cancellationToken).ConfigureAwait(false);
-                if (nextLength == 0)
-                {
-                    break; // The pending full frame is the final one.
-                }
-
-                frame[0] = EnvelopeFormat.RegularFrame;
-                message.Cipher.EncryptFrame(sequence, EnvelopeFormat.RegularFrame, pending.AsSpan(0, frameSize), frame.AsSpan(1, frameSize), frame.AsSpan(1 + frameSize, EnvelopeFormat.TagSize));
-                await output.WriteAsync(frame.AsMemory(0, 1 + frameSize + EnvelopeFormat.TagSize), cancellationToken).ConfigureAwait(false);
-                sequence = sequence == uint.MaxValue ? throw new InvalidOperationException("The stream is too long for this frame size.") : sequence + 1;
-                (pending, next) = (next, pending);
-                pendingLength = nextLength;
-            }
-
-            var written = WriteFinalFrame(message.Cipher, sequence, pending.AsSpan(0, pendingLength), frame);
-            await output.WriteAsync(frame.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pending);
-            CryptographicOperations.ZeroMemory(next);
-            ArrayPool<byte>.Shared.Return(pending);
-            ArrayPool<byte>.Shared.Return(next);
-            ArrayPool<byte>.Shared.Return(frame);
-        }
+        await FrameCodec.EncryptStreamAsync(message.Cipher, _options.FrameSize, input, output, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Decrypts a message.</summary>
@@ -162,8 +118,8 @@ public sealed class EnvelopeEncryptor : IDisposable
         using (cipher)
         {
             var body = message.Span[headerLength..];
-            var plaintext = GC.AllocateUninitializedArray<byte>(MeasureBody(body, header.FrameSize));
-            DecryptFrames(cipher, header.FrameSize, body, plaintext);
+            var plaintext = GC.AllocateUninitializedArray<byte>(FrameCodec.MeasureBody(body, header.FrameSize));
+            FrameCodec.DecryptBody(cipher, header.FrameSize, body, plaintext);
             return plaintext;
         }
     }
@@ -184,8 +140,8 @@ public sealed class EnvelopeEncryptor : IDisposable
         using (cipher)
         {
             var body = message.Span[headerLength..];
-            var length = MeasureBody(body, header.FrameSize);
-            DecryptFrames(cipher, header.FrameSize, body, destination.GetSpan(length)[..length]);
+            var length = FrameCodec.MeasureBody(body, header.FrameSize);
+            FrameCodec.DecryptBody(cipher, header.FrameSize, body, destination.GetSpan(length)[..length]);
             destination.Advance(length);
             return length;
         }
@@ -205,74 +161,12 @@ public sealed class EnvelopeEncryptor : IDisposable
         ArgumentNullException.ThrowIfNull(output);
         var canonical = EncryptionContext.Canonicalize(context);
         var policy = _options.DecryptPolicy;
-        var header = await EnvelopeFormat.ReadAsync(new HeaderReader(input, policy.MaxHeaderBytes), policy, cancellationToken).ConfigureAwait(false);
+        var header = await HeaderCodec.ReadAsync(new HeaderReader(input, policy.MaxHeaderBytes), policy, cancellationToken).ConfigureAwait(false);
         var (cipher, dataKey) = await OpenAsync(header, canonical, cancellationToken).ConfigureAwait(false);
         CryptographicOperations.ZeroMemory(dataKey);
-        var frameSize = header.FrameSize;
-        var frame = ArrayPool<byte>.Shared.Rent(4 + frameSize + EnvelopeFormat.TagSize);
-        var plaintext = ArrayPool<byte>.Shared.Rent(frameSize);
-        try
+        using (cipher)
         {
-            using (cipher)
-            {
-                uint sequence = 1;
-                long body = 0;
-                while (true)
-                {
-                    if (await ReadFullAsync(input, frame.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) == 0)
-                    {
-                        throw new EnvelopeAuthenticationException(); // Ended without a final frame: truncated.
-                    }
-
-                    var type = frame[0];
-                    int length;
-                    if (type == EnvelopeFormat.RegularFrame)
-                    {
-                        length = frameSize;
-                    }
-                    else if (type == EnvelopeFormat.FinalFrame)
-                    {
-                        await ReadExactlyOrFailAsync(input, frame.AsMemory(0, 4), cancellationToken).ConfigureAwait(false);
-                        var declared = BinaryPrimitives.ReadUInt32BigEndian(frame);
-                        length = declared <= (uint)frameSize ? (int)declared : throw new EnvelopeAuthenticationException();
-                    }
-                    else
-                    {
-                        throw new EnvelopeAuthenticationException();
-                    }
-
-                    body += length + EnvelopeFormat.TagSize;
-                    if (body > policy.MaxBodyBytes)
-                    {
-                        throw new EnvelopeFormatException($"The envelope body exceeds the decrypt policy's {policy.MaxBodyBytes}-byte limit.");
-                    }
-
-                    await ReadExactlyOrFailAsync(input, frame.AsMemory(0, length + EnvelopeFormat.TagSize), cancellationToken).ConfigureAwait(false);
-                    if (!cipher.TryDecryptFrame(sequence, type, frame.AsSpan(0, length), frame.AsSpan(length, EnvelopeFormat.TagSize), plaintext.AsSpan(0, length)))
-                    {
-                        throw new EnvelopeAuthenticationException();
-                    }
-
-                    await output.WriteAsync(plaintext.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-                    if (type == EnvelopeFormat.FinalFrame)
-                    {
-                        if (await ReadFullAsync(input, frame.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) != 0)
-                        {
-                            throw new EnvelopeAuthenticationException(); // Bytes after the final frame.
-                        }
-
-                        return;
-                    }
-
-                    sequence = sequence == uint.MaxValue ? throw new EnvelopeAuthenticationException() : sequence + 1;
-                }
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-            ArrayPool<byte>.Shared.Return(plaintext);
-            ArrayPool<byte>.Shared.Return(frame);
+            await FrameCodec.DecryptStreamAsync(cipher, header.FrameSize, policy.MaxBodyBytes, input, output, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -293,14 +187,11 @@ public sealed class EnvelopeEncryptor : IDisposable
         {
             using (cipher)
             {
-                var wrapped = await newKeyEncryptionKey.WrapKeyAsync(dataKey, header.Context, cancellationToken).ConfigureAwait(false);
-                CountKekCall("wrap", newKeyEncryptionKey);
-                var authenticated = EnvelopeFormat.WriteAuthenticatedPart(header.Suite, header.MessageId, header.FrameSize, header.Context, [wrapped], header.Commitment);
+                var wrapped = await _keys.WrapAsync(newKeyEncryptionKey, dataKey, header.Context, cancellationToken).ConfigureAwait(false);
+                var authenticated = HeaderCodec.WriteAuthenticatedPart(header.Suite, header.MessageId, header.FrameSize, header.Context, [wrapped], header.Commitment);
                 var body = message.Span[headerLength..];
-                var output = new byte[authenticated.Length + EnvelopeFormat.TagSize + body.Length];
-                authenticated.CopyTo(output, 0);
-                cipher.ComputeHeaderTag(authenticated, output.AsSpan(authenticated.Length, EnvelopeFormat.TagSize));
-                body.CopyTo(output.AsSpan(authenticated.Length + EnvelopeFormat.TagSize));
+                var output = SealHeader(cipher, authenticated, body.Length);
+                body.CopyTo(output.AsSpan(output.Length - body.Length));
                 return output;
             }
         }
@@ -348,58 +239,20 @@ public sealed class EnvelopeEncryptor : IDisposable
     }
 
     /// <summary>Zeroes cached data keys.</summary>
-    public void Dispose() => _cache?.Dispose();
+    public void Dispose() => _keys.Dispose();
 
     private async ValueTask<MessageState> BeginMessageAsync(SortedDictionary<string, string> context, long length, CancellationToken cancellationToken)
     {
-        var dataKey = new byte[DataKeySize];
+        var dataKey = new byte[DataKeyRing.DataKeySize];
         try
         {
-            IReadOnlyList<WrappedDataKey>? wrapped = null;
-            string? cacheKey = null;
-            if (_cache is not null && length >= 0)
-            {
-                cacheKey = EncryptionContext.CacheKey(context);
-                wrapped = _cache.TryUse(cacheKey, length, dataKey);
-            }
-
-            if (wrapped is null)
-            {
-                var list = new List<WrappedDataKey>(_keks.Length);
-                using (var generated = await _keks[0].GenerateDataKeyAsync(DataKeySize, context, cancellationToken).ConfigureAwait(false))
-                {
-                    CountKekCall("generate", _keks[0]);
-                    if (generated.Plaintext.Length != DataKeySize)
-                    {
-                        throw new KeyEncryptionKeyException($"Key-encryption key '{_keks[0].KeyId}' returned a {generated.Plaintext.Length}-byte data key; {DataKeySize} bytes are required.");
-                    }
-
-                    generated.Plaintext.CopyTo(dataKey);
-                    list.Add(generated.Wrapped);
-                }
-
-                for (var i = 1; i < _keks.Length; i++)
-                {
-                    list.Add(await _keks[i].WrapKeyAsync(dataKey, context, cancellationToken).ConfigureAwait(false));
-                    CountKekCall("wrap", _keks[i]);
-                }
-
-                wrapped = list;
-                if (cacheKey is not null)
-                {
-                    _cache!.Add(cacheKey, dataKey, wrapped, length);
-                }
-            }
-
-            var messageId = new byte[EnvelopeFormat.MessageIdSize];
+            var wrapped = await _keys.AcquireAsync(context, length, dataKey, cancellationToken).ConfigureAwait(false);
+            var messageId = new byte[EnvelopeLayout.MessageIdSize];
             RandomFill(messageId);
-            var commitment = new byte[EnvelopeFormat.CommitmentSize];
+            var commitment = new byte[EnvelopeLayout.CommitmentSize];
             var cipher = FrameCipher.Create(_options.Suite, dataKey, messageId, commitment);
-            var authenticated = EnvelopeFormat.WriteAuthenticatedPart(_options.Suite, messageId, _options.FrameSize, context, wrapped, commitment);
-            var header = new byte[authenticated.Length + EnvelopeFormat.TagSize];
-            authenticated.CopyTo(header, 0);
-            cipher.ComputeHeaderTag(authenticated, header.AsSpan(authenticated.Length));
-            return new MessageState(header, cipher);
+            var authenticated = HeaderCodec.WriteAuthenticatedPart(_options.Suite, messageId, _options.FrameSize, context, wrapped, commitment);
+            return new MessageState(SealHeader(cipher, authenticated, bodyLength: 0), cipher);
         }
         finally
         {
@@ -412,7 +265,7 @@ public sealed class EnvelopeEncryptor : IDisposable
         var array = MemoryMarshal.TryGetArray(message, out var segment) ? segment : new ArraySegment<byte>(message.ToArray());
         using var stream = new MemoryStream(array.Array!, array.Offset, array.Count, writable: false);
         var reader = new HeaderReader(stream, _options.DecryptPolicy.MaxHeaderBytes);
-        var header = await EnvelopeFormat.ReadAsync(reader, _options.DecryptPolicy, cancellationToken).ConfigureAwait(false);
+        var header = await HeaderCodec.ReadAsync(reader, _options.DecryptPolicy, cancellationToken).ConfigureAwait(false);
         return (header, (int)reader.Position);
     }
 
@@ -424,23 +277,10 @@ public sealed class EnvelopeEncryptor : IDisposable
             throw new EnvelopeAuthenticationException();
         }
 
-        var policy = _options.DecryptPolicy;
-        // A first pass on the claimed key ids spares KEK calls for keys the policy refuses anyway; the policy is enforced
-        // again on the key id each KEK verified (TryUnwrapAsync), since the claims are not authenticated yet.
-        var candidates = header.WrappedKeys.Where(w => policy.Allows(w.KeyId)).ToArray();
-        if (candidates.Length == 0)
-        {
-            throw new EnvelopeFormatException($"None of the envelope's wrapped data keys ({string.Join(", ", header.WrappedKeys.Select(w => w.ProviderId + ":" + w.KeyId))}) is allowed by the decrypt policy.");
-        }
+        var dataKey = new byte[DataKeyRing.DataKeySize];
+        await _keys.UnwrapAsync(header, dataKey, cancellationToken).ConfigureAwait(false); // Fills dataKey only on success.
 
-        var dataKey = new byte[DataKeySize];
-        var contextKey = _cache is null ? null : EncryptionContext.CacheKey(header.Context);
-        if (!await TryUnwrapAsync(candidates, header.Context, contextKey, dataKey, cancellationToken).ConfigureAwait(false))
-        {
-            throw new EnvelopeAuthenticationException();
-        }
-
-        var commitment = new byte[EnvelopeFormat.CommitmentSize];
+        var commitment = new byte[EnvelopeLayout.CommitmentSize];
         var cipher = FrameCipher.Create(header.Suite, dataKey, header.MessageId, commitment);
         if (!CryptographicOperations.FixedTimeEquals(commitment, header.Commitment) || !cipher.VerifyHeaderTag(header.AuthenticatedBytes, header.Tag))
         {
@@ -452,89 +292,10 @@ public sealed class EnvelopeEncryptor : IDisposable
         return (cipher, dataKey);
     }
 
-    private async ValueTask<bool> TryUnwrapAsync(WrappedDataKey[] candidates, IReadOnlyDictionary<string, string> context, string? contextKey, byte[] dataKey, CancellationToken cancellationToken)
+    private void WriteMessage(MessageState message, ReadOnlySpan<byte> plaintext, Span<byte> output)
     {
-        foreach (var wrapped in candidates)
-        {
-            var cacheKey = contextKey is null ? null : $"{wrapped.ProviderId}\n{wrapped.KeyId}\n{Convert.ToBase64String(wrapped.Ciphertext.Span)}\n{contextKey}";
-            if (cacheKey is not null && _cache!.TryGetUnwrapped(cacheKey, dataKey))
-            {
-                return true;
-            }
-
-            foreach (var kek in _keks.Where(k => k.CanUnwrap(wrapped.ProviderId, wrapped.KeyId)))
-            {
-                UnwrappedDataKey unwrapped;
-                try
-                {
-                    unwrapped = await kek.UnwrapAsync(wrapped, context, cancellationToken).ConfigureAwait(false);
-                    CountKekCall("unwrap", kek);
-                }
-                catch (KeyEncryptionKeyException)
-                {
-                    CountKekCall("unwrap", kek);
-                    continue; // Not this key, relabelled or tampered: try the next; all failing is one uniform error.
-                }
-
-                using (unwrapped)
-                {
-                    if (unwrapped.Plaintext.Length != DataKeySize || !IsVerifiedAndAllowed(unwrapped, wrapped.KeyId))
-                    {
-                        continue;
-                    }
-
-                    unwrapped.Plaintext.CopyTo(dataKey);
-                    if (cacheKey is not null)
-                    {
-                        _cache!.AddUnwrapped(cacheKey, dataKey);
-                    }
-
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// Whether a KEK's answer may be used: the key id it verified is the one the message claims, and the decrypt policy
-    /// allows it. An unverified answer (a KEK with only <see cref="IKeyEncryptionKey.UnwrapKeyAsync"/>) is refused when the
-    /// policy restricts key ids or versions, since the policy could not be enforced on it.
-    /// </summary>
-    private bool IsVerifiedAndAllowed(UnwrappedDataKey unwrapped, string claimedKeyId)
-    {
-        var policy = _options.DecryptPolicy;
-        if (!string.Equals(unwrapped.KeyId, claimedKeyId, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        return unwrapped.IsKeyIdVerified ? policy.Allows(unwrapped.KeyId) : !policy.RestrictsKeys;
-    }
-
-    private int MessageLength(int headerLength, int plaintextLength)
-    {
-        var frameSize = _options.FrameSize;
-        var regular = plaintextLength == 0 ? 0 : (plaintextLength - 1) / frameSize;
-        var finalLength = plaintextLength - (regular * frameSize);
-        return checked((int)(headerLength + ((long)regular * (1 + frameSize + EnvelopeFormat.TagSize)) + 1 + 4 + finalLength + EnvelopeFormat.TagSize));
-    }
-
-    private void WriteMessage(MessageState message, ReadOnlySpan<byte> source, Span<byte> output)
-    {
-        var frameSize = _options.FrameSize;
-        var regular = source.Length == 0 ? 0 : (source.Length - 1) / frameSize;
         message.Header.CopyTo(output);
-        var position = message.Header.Length;
-        for (var i = 0; i < regular; i++)
-        {
-            output[position] = EnvelopeFormat.RegularFrame;
-            message.Cipher.EncryptFrame((uint)(i + 1), EnvelopeFormat.RegularFrame, source.Slice(i * frameSize, frameSize), output.Slice(position + 1, frameSize), output.Slice(position + 1 + frameSize, EnvelopeFormat.TagSize));
-            position += 1 + frameSize + EnvelopeFormat.TagSize;
-        }
-
-        WriteFinalFrame(message.Cipher, (uint)(regular + 1), source[(regular * frameSize)..], output[position..]);
+        FrameCodec.EncryptBody(message.Cipher, _options.FrameSize, plaintext, output[message.Header.Length..]);
     }
 
     private async ValueTask<(EnvelopeHeader Header, int HeaderLength, FrameCipher Cipher)> OpenMessageAsync(ReadOnlyMemory<byte> message, IReadOnlyDictionary<string, string>? context, CancellationToken cancellationToken)
@@ -551,119 +312,13 @@ public sealed class EnvelopeEncryptor : IDisposable
         return (header, headerLength, cipher);
     }
 
-    /// <summary>Decrypts every frame of a measured body into <paramref name="plaintext"/>; zeroes it and throws on the first bad tag.</summary>
-    private static void DecryptFrames(FrameCipher cipher, int frameSize, ReadOnlySpan<byte> body, Span<byte> plaintext)
+    /// <summary>Returns the authenticated header part followed by its header tag, with <paramref name="bodyLength"/> bytes of room after them.</summary>
+    private static byte[] SealHeader(FrameCipher cipher, byte[] authenticated, int bodyLength)
     {
-        var position = 0;
-        var written = 0;
-        uint sequence = 1;
-        while (true)
-        {
-            var type = body[position];
-            var length = type == EnvelopeFormat.RegularFrame ? frameSize : (int)BinaryPrimitives.ReadUInt32BigEndian(body[(position + 1)..]);
-            var start = position + (type == EnvelopeFormat.RegularFrame ? 1 : 5);
-            if (!cipher.TryDecryptFrame(sequence, type, body.Slice(start, length), body.Slice(start + length, EnvelopeFormat.TagSize), plaintext.Slice(written, length)))
-            {
-                CryptographicOperations.ZeroMemory(plaintext);
-                throw new EnvelopeAuthenticationException();
-            }
-
-            written += length;
-            position = start + length + EnvelopeFormat.TagSize;
-            if (type == EnvelopeFormat.FinalFrame)
-            {
-                return;
-            }
-
-            sequence++;
-        }
-    }
-
-    private static int WriteFinalFrame(FrameCipher cipher, uint sequence, ReadOnlySpan<byte> plaintext, Span<byte> destination)
-    {
-        destination[0] = EnvelopeFormat.FinalFrame;
-        BinaryPrimitives.WriteUInt32BigEndian(destination[1..], (uint)plaintext.Length);
-        cipher.EncryptFrame(sequence, EnvelopeFormat.FinalFrame, plaintext, destination.Slice(5, plaintext.Length), destination.Slice(5 + plaintext.Length, EnvelopeFormat.TagSize));
-        return 5 + plaintext.Length + EnvelopeFormat.TagSize;
-    }
-
-    /// <summary>Walks the frame structure (no decryption) and returns the plaintext length; malformed structure is an authentication failure.</summary>
-    private static int MeasureBody(ReadOnlySpan<byte> body, int frameSize)
-    {
-        long position = 0;
-        long plaintext = 0;
-        while (true)
-        {
-            if (position >= body.Length)
-            {
-                throw new EnvelopeAuthenticationException(); // No final frame.
-            }
-
-            var type = body[(int)position];
-            long length;
-            long headerSize;
-            if (type == EnvelopeFormat.RegularFrame)
-            {
-                length = frameSize;
-                headerSize = 1;
-            }
-            else if (type == EnvelopeFormat.FinalFrame && position + 5 <= body.Length)
-            {
-                length = BinaryPrimitives.ReadUInt32BigEndian(body[(int)(position + 1)..]);
-                headerSize = 5;
-                if (length > frameSize)
-                {
-                    throw new EnvelopeAuthenticationException();
-                }
-            }
-            else
-            {
-                throw new EnvelopeAuthenticationException();
-            }
-
-            position += headerSize + length + EnvelopeFormat.TagSize;
-            plaintext += length;
-            if (position > body.Length)
-            {
-                throw new EnvelopeAuthenticationException(); // Cut mid-frame.
-            }
-
-            if (type == EnvelopeFormat.FinalFrame)
-            {
-                return position == body.Length ? checked((int)plaintext) : throw new EnvelopeAuthenticationException(); // Trailing bytes.
-            }
-        }
-    }
-
-    private static async ValueTask<int> ReadFullAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var read = await stream.ReadAsync(buffer[total..], cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return total;
-    }
-
-    private static async ValueTask ReadExactlyOrFailAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        if (await ReadFullAsync(stream, buffer, cancellationToken).ConfigureAwait(false) != buffer.Length)
-        {
-            throw new EnvelopeAuthenticationException(); // Cut mid-frame.
-        }
-    }
-
-    private void CountKekCall(string operation, IKeyEncryptionKey kek)
-    {
-        Interlocked.Increment(ref _kekCallCount);
-        KekCalls.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("provider", kek.ProviderId));
+        var output = new byte[authenticated.Length + EnvelopeLayout.TagSize + bodyLength];
+        authenticated.CopyTo(output, 0);
+        cipher.ComputeHeaderTag(authenticated, output.AsSpan(authenticated.Length, EnvelopeLayout.TagSize));
+        return output;
     }
 
     private sealed class MessageState(byte[] header, FrameCipher cipher) : IDisposable

@@ -103,7 +103,7 @@ public sealed class TamperingTests
         var b = new MessageLayout(await encryptor.EncryptAsync(RandomNumberGenerator.GetBytes(50), Context), Frame);
 
         // Message A's header (commitment, tag, body) with message B's wrapped data key: a different data key.
-        var forged = EnvelopeFormat.WriteAuthenticatedPart(a.Header.Suite, a.Header.MessageId, a.Header.FrameSize, a.Header.Context, b.Header.WrappedKeys, a.Header.Commitment);
+        var forged = HeaderCodec.WriteAuthenticatedPart(a.Header.Suite, a.Header.MessageId, a.Header.FrameSize, a.Header.Context, b.Header.WrappedKeys, a.Header.Commitment);
         var calls = kek.Calls;
         await AssertUniformAsync(encryptor, MessageLayout.Assemble([.. forged, .. a.Header.Tag], a.Frames));
         Assert.Equal(calls + 2, kek.Calls); // One unwrap per attempt (bytes and stream): the commitment check comes after it.
@@ -273,10 +273,10 @@ public sealed class TamperingTests
 
     private static byte[] Bomb(EnvelopeHeader header, ushort count)
     {
-        var prefix = EnvelopeFormat.WriteAuthenticatedPart(header.Suite, header.MessageId, header.FrameSize, header.Context, header.WrappedKeys, header.Commitment);
-        var contextLength = 2 + header.Context.Sum(kv => 4 + System.Text.Encoding.UTF8.GetByteCount(kv.Key) + System.Text.Encoding.UTF8.GetByteCount(kv.Value));
-        var countOffset = 4 + 1 + 1 + 32 + 4 + contextLength;
-        var bomb = prefix[..(countOffset + 2)];
+        var prefix = HeaderCodec.WriteAuthenticatedPart(header.Suite, header.MessageId, header.FrameSize, header.Context, header.WrappedKeys, header.Commitment);
+        var contextEntries = header.Context.Sum(kv => (2 * EnvelopeLayout.CountSize) + System.Text.Encoding.UTF8.GetByteCount(kv.Key) + System.Text.Encoding.UTF8.GetByteCount(kv.Value));
+        var countOffset = EnvelopeLayout.FixedHeaderSize + contextEntries;
+        var bomb = prefix[..(countOffset + EnvelopeLayout.CountSize)];
         BinaryPrimitives.WriteUInt16BigEndian(bomb.AsSpan(countOffset), count);
         return bomb;
     }

@@ -10,7 +10,8 @@ namespace Secrets.Sdk.Encryption;
 /// </summary>
 internal sealed class FrameCipher : IDisposable
 {
-    private const int AadSize = EnvelopeFormat.MessageIdSize + 1 + 4 + 4;
+    /// <summary>Size of the per-message key (the first half of the HKDF output).</summary>
+    private const int MessageKeySize = 32;
     private readonly AesGcm? _aes;
     private readonly ChaCha20Poly1305? _chacha;
     private readonly byte[] _messageId;
@@ -20,7 +21,7 @@ internal sealed class FrameCipher : IDisposable
         _messageId = messageId;
         if (suite == EnvelopeSuite.Aes256Gcm)
         {
-            _aes = new AesGcm(key, EnvelopeFormat.TagSize);
+            _aes = new AesGcm(key, EnvelopeLayout.TagSize);
         }
         else
         {
@@ -28,18 +29,21 @@ internal sealed class FrameCipher : IDisposable
         }
     }
 
+    /// <summary>Gets the HKDF info label; the suite id byte follows it.</summary>
+    private static ReadOnlySpan<byte> HkdfInfoLabel => "secrets-sdk envelope v1"u8;
+
     /// <summary>Derives the message key and the key commitment from the data key with HKDF-SHA512 (salt = message id).</summary>
     public static FrameCipher Create(EnvelopeSuite suite, ReadOnlySpan<byte> dataKey, byte[] messageId, Span<byte> commitment)
     {
-        Span<byte> info = stackalloc byte[24];
-        "secrets-sdk envelope v1 "u8.CopyTo(info);
+        Span<byte> info = stackalloc byte[HkdfInfoLabel.Length + EnvelopeLayout.SuiteIdSize];
+        HkdfInfoLabel.CopyTo(info);
         info[^1] = (byte)suite;
-        Span<byte> okm = stackalloc byte[64];
+        Span<byte> okm = stackalloc byte[MessageKeySize + EnvelopeLayout.CommitmentSize];
         try
         {
             HKDF.DeriveKey(HashAlgorithmName.SHA512, dataKey, okm, messageId, info);
-            okm[32..].CopyTo(commitment);
-            return new FrameCipher(suite, okm[..32], messageId);
+            okm[MessageKeySize..].CopyTo(commitment);
+            return new FrameCipher(suite, okm[..MessageKeySize], messageId);
         }
         finally
         {
@@ -49,16 +53,16 @@ internal sealed class FrameCipher : IDisposable
 
     public void EncryptFrame(uint sequence, byte type, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag)
     {
-        Span<byte> nonce = stackalloc byte[EnvelopeFormat.NonceSize];
-        Span<byte> aad = stackalloc byte[AadSize];
+        Span<byte> nonce = stackalloc byte[EnvelopeLayout.NonceSize];
+        Span<byte> aad = stackalloc byte[EnvelopeLayout.FrameAadSize];
         Build(sequence, type, plaintext.Length, nonce, aad);
         Encrypt(nonce, plaintext, ciphertext, tag, aad);
     }
 
     public bool TryDecryptFrame(uint sequence, byte type, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext)
     {
-        Span<byte> nonce = stackalloc byte[EnvelopeFormat.NonceSize];
-        Span<byte> aad = stackalloc byte[AadSize];
+        Span<byte> nonce = stackalloc byte[EnvelopeLayout.NonceSize];
+        Span<byte> aad = stackalloc byte[EnvelopeLayout.FrameAadSize];
         Build(sequence, type, ciphertext.Length, nonce, aad);
         return TryDecrypt(nonce, ciphertext, tag, plaintext, aad);
     }
@@ -66,14 +70,14 @@ internal sealed class FrameCipher : IDisposable
     /// <summary>Computes the header tag: an AEAD over no plaintext, with the authenticated header as associated data.</summary>
     public void ComputeHeaderTag(ReadOnlySpan<byte> header, Span<byte> tag)
     {
-        Span<byte> nonce = stackalloc byte[EnvelopeFormat.NonceSize];
+        Span<byte> nonce = stackalloc byte[EnvelopeLayout.NonceSize];
         nonce.Clear();
         Encrypt(nonce, [], [], tag, header);
     }
 
     public bool VerifyHeaderTag(ReadOnlySpan<byte> header, ReadOnlySpan<byte> tag)
     {
-        Span<byte> nonce = stackalloc byte[EnvelopeFormat.NonceSize];
+        Span<byte> nonce = stackalloc byte[EnvelopeLayout.NonceSize];
         nonce.Clear();
         return TryDecrypt(nonce, [], tag, [], header);
     }
@@ -87,12 +91,12 @@ internal sealed class FrameCipher : IDisposable
     private void Build(uint sequence, byte type, int length, Span<byte> nonce, Span<byte> aad)
     {
         nonce.Clear();
-        BinaryPrimitives.WriteUInt32BigEndian(nonce[4..], sequence);
-        nonce[11] = type;
+        BinaryPrimitives.WriteUInt32BigEndian(nonce[EnvelopeLayout.NonceSequenceOffset..], sequence);
+        nonce[EnvelopeLayout.NonceFrameTypeOffset] = type;
         _messageId.CopyTo(aad);
-        aad[EnvelopeFormat.MessageIdSize] = type;
-        BinaryPrimitives.WriteUInt32BigEndian(aad[(EnvelopeFormat.MessageIdSize + 1)..], sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(aad[(EnvelopeFormat.MessageIdSize + 5)..], (uint)length);
+        aad[EnvelopeLayout.AadFrameTypeOffset] = type;
+        BinaryPrimitives.WriteUInt32BigEndian(aad[EnvelopeLayout.AadSequenceOffset..], sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(aad[EnvelopeLayout.AadLengthOffset..], (uint)length);
     }
 
     private void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> aad)

@@ -33,5 +33,16 @@ public sealed class EnvelopeDecryptPolicy
     /// <returns><see langword="true"/> when the id is allowed and its version is at least <see cref="MinimumKeyVersion"/>.</returns>
     internal bool Allows(string keyId) =>
         (AllowedKeyIds.Count == 0 || AllowedKeyIds.Contains(keyId))
-        && (MinimumKeyVersion is not { } minimum || EnvelopeFormat.KeyVersion(keyId) >= minimum);
+        && (MinimumKeyVersion is not { } minimum || KeyVersion(keyId) >= minimum);
+
+    /// <summary>Returns the version in a key id ending in <c>:v{N}</c>, or null.</summary>
+    /// <param name="keyId">The key id.</param>
+    /// <returns>The version, or <see langword="null"/>.</returns>
+    private static int? KeyVersion(string keyId)
+    {
+        var index = keyId.LastIndexOf(":v", StringComparison.Ordinal);
+        return index >= 0 && int.TryParse(keyId.AsSpan(index + 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? version
+            : null;
+    }
 }

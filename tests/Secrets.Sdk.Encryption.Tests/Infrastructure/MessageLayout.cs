@@ -7,14 +7,16 @@ internal sealed class MessageLayout
 {
     public MessageLayout(byte[] message, int frameSize)
     {
-        var header = EnvelopeFormat.ReadAsync(new HeaderReader(new MemoryStream(message), int.MaxValue), new EnvelopeDecryptPolicy(), default).AsTask().GetAwaiter().GetResult();
-        HeaderLength = header.AuthenticatedBytes.Length + EnvelopeFormat.TagSize;
+        var header = HeaderCodec.ReadAsync(new HeaderReader(new MemoryStream(message), int.MaxValue), new EnvelopeDecryptPolicy(), default).AsTask().GetAwaiter().GetResult();
+        HeaderLength = header.AuthenticatedBytes.Length + EnvelopeLayout.TagSize;
         Header = header;
         var position = HeaderLength;
         while (position < message.Length)
         {
             var type = message[position];
-            var length = type == EnvelopeFormat.RegularFrame ? 1 + frameSize + 16 : 5 + (int)BinaryPrimitives.ReadUInt32BigEndian(message.AsSpan(position + 1)) + 16;
+            var length = type == EnvelopeLayout.RegularFrame
+                ? frameSize + EnvelopeLayout.RegularFrameOverhead
+                : (int)BinaryPrimitives.ReadUInt32BigEndian(message.AsSpan(position + EnvelopeLayout.FrameTypeSize)) + EnvelopeLayout.FinalFrameOverhead;
             Frames.Add(message.AsSpan(position, length).ToArray());
             position += length;
         }

@@ -4,26 +4,17 @@ using System.Text;
 namespace Secrets.Sdk.Encryption;
 
 /// <summary>
-/// Serializes and parses the envelope header (see docs/envelope-format.md). Parsing checks every length against the
+/// Serializes and parses the envelope header (see docs/envelope-format.md, "Header"; sizes in <see cref="EnvelopeLayout"/>). Parsing checks every length against the
 /// decrypt policy before allocating, and before any key-encryption key is called.
 /// </summary>
-internal static class EnvelopeFormat
+internal static class HeaderCodec
 {
-    public const byte Version = 1;
-    public const int MessageIdSize = 32;
-    public const int CommitmentSize = 32;
-    public const int TagSize = 16;
-    public const int NonceSize = 12;
-    public const byte RegularFrame = 0;
-    public const byte FinalFrame = 1;
-    public static ReadOnlySpan<byte> Magic => "SSEV"u8;
-
     /// <summary>Writes the header up to and including the commitment; the tag is appended by the caller.</summary>
     public static byte[] WriteAuthenticatedPart(EnvelopeSuite suite, ReadOnlySpan<byte> messageId, int frameSize, SortedDictionary<string, string> context, IReadOnlyList<WrappedDataKey> wrappedKeys, ReadOnlySpan<byte> commitment)
     {
         using var stream = new MemoryStream();
-        stream.Write(Magic);
-        stream.WriteByte(Version);
+        stream.Write(EnvelopeLayout.Magic);
+        stream.WriteByte(EnvelopeLayout.Version);
         stream.WriteByte((byte)suite);
         stream.Write(messageId);
         WriteUInt32(stream, (uint)frameSize);
@@ -57,31 +48,33 @@ internal static class EnvelopeFormat
     /// <summary>Reads and checks a header from <paramref name="reader"/>. Throws <see cref="EnvelopeFormatException"/> for format and policy violations.</summary>
     public static async ValueTask<EnvelopeHeader> ReadAsync(HeaderReader reader, EnvelopeDecryptPolicy policy, CancellationToken cancellationToken)
     {
-        var fixedPart = await reader.ReadAsync(4 + 1 + 1 + MessageIdSize + 4 + 2, cancellationToken).ConfigureAwait(false);
-        if (!fixedPart.AsSpan(0, 4).SequenceEqual(Magic))
+        var fixedPart = await reader.ReadAsync(EnvelopeLayout.FixedHeaderSize, cancellationToken).ConfigureAwait(false);
+        if (!fixedPart.AsSpan(0, EnvelopeLayout.MagicSize).SequenceEqual(EnvelopeLayout.Magic))
         {
             throw new EnvelopeFormatException("Not an envelope message: the first 4 bytes are not the 'SSEV' magic.");
         }
 
-        if (fixedPart[4] != Version)
+        var version = fixedPart[EnvelopeLayout.VersionOffset];
+        if (version != EnvelopeLayout.Version)
         {
-            throw new EnvelopeFormatException($"Unsupported envelope format version {fixedPart[4]}; this library reads version {Version}.");
+            throw new EnvelopeFormatException($"Unsupported envelope format version {version}; this library reads version {EnvelopeLayout.Version}.");
         }
 
-        var suite = (EnvelopeSuite)fixedPart[5];
+        var suiteId = fixedPart[EnvelopeLayout.SuiteIdOffset];
+        var suite = (EnvelopeSuite)suiteId;
         if (!Enum.IsDefined(suite))
         {
-            throw new EnvelopeFormatException($"Unsupported envelope algorithm suite {fixedPart[5]}.");
+            throw new EnvelopeFormatException($"Unsupported envelope algorithm suite {suiteId}.");
         }
 
-        var messageId = fixedPart.AsSpan(6, MessageIdSize).ToArray();
-        var frameSize = BinaryPrimitives.ReadUInt32BigEndian(fixedPart.AsSpan(6 + MessageIdSize));
+        var messageId = fixedPart.AsSpan(EnvelopeLayout.MessageIdOffset, EnvelopeLayout.MessageIdSize).ToArray();
+        var frameSize = BinaryPrimitives.ReadUInt32BigEndian(fixedPart.AsSpan(EnvelopeLayout.FrameSizeOffset));
         if (frameSize is < EnvelopeEncryptorOptions.MinFrameSize or > EnvelopeEncryptorOptions.MaxFrameSize)
         {
             throw new EnvelopeFormatException($"Envelope frame size {frameSize} is outside [{EnvelopeEncryptorOptions.MinFrameSize}, {EnvelopeEncryptorOptions.MaxFrameSize}].");
         }
 
-        var contextCount = BinaryPrimitives.ReadUInt16BigEndian(fixedPart.AsSpan(10 + MessageIdSize));
+        var contextCount = BinaryPrimitives.ReadUInt16BigEndian(fixedPart.AsSpan(EnvelopeLayout.ContextCountOffset));
         var context = new SortedDictionary<string, string>(StringComparer.Ordinal);
         string? previous = null;
         for (var i = 0; i < contextCount; i++)
@@ -98,7 +91,7 @@ internal static class EnvelopeFormat
             context.Add(key, value);
         }
 
-        var keyCount = BinaryPrimitives.ReadUInt16BigEndian(await reader.ReadAsync(2, cancellationToken).ConfigureAwait(false));
+        var keyCount = BinaryPrimitives.ReadUInt16BigEndian(await reader.ReadAsync(EnvelopeLayout.CountSize, cancellationToken).ConfigureAwait(false));
         if (keyCount == 0)
         {
             throw new EnvelopeFormatException("The envelope carries no wrapped data key.");
@@ -112,17 +105,17 @@ internal static class EnvelopeFormat
         var keys = new List<WrappedDataKey>(keyCount);
         for (var i = 0; i < keyCount; i++)
         {
-            var providerLength = (await reader.ReadAsync(1, cancellationToken).ConfigureAwait(false))[0];
+            var providerLength = (await reader.ReadAsync(EnvelopeLayout.ProviderIdLengthSize, cancellationToken).ConfigureAwait(false))[0];
             var provider = Encoding.UTF8.GetString(await reader.ReadAsync(providerLength, cancellationToken).ConfigureAwait(false));
             var keyId = await ReadString16Async(reader, cancellationToken).ConfigureAwait(false);
-            var ciphertextLength = BinaryPrimitives.ReadUInt16BigEndian(await reader.ReadAsync(2, cancellationToken).ConfigureAwait(false));
+            var ciphertextLength = BinaryPrimitives.ReadUInt16BigEndian(await reader.ReadAsync(EnvelopeLayout.CountSize, cancellationToken).ConfigureAwait(false));
             var ciphertext = await reader.ReadAsync(ciphertextLength, cancellationToken).ConfigureAwait(false);
             keys.Add(new WrappedDataKey(provider, keyId, ciphertext));
         }
 
-        var commitment = await reader.ReadAsync(CommitmentSize, cancellationToken).ConfigureAwait(false);
+        var commitment = await reader.ReadAsync(EnvelopeLayout.CommitmentSize, cancellationToken).ConfigureAwait(false);
         var authenticated = reader.Consumed.ToArray();
-        var tag = await reader.ReadAsync(TagSize, cancellationToken).ConfigureAwait(false);
+        var tag = await reader.ReadAsync(EnvelopeLayout.TagSize, cancellationToken).ConfigureAwait(false);
         return new EnvelopeHeader
         {
             Suite = suite,
@@ -136,18 +129,9 @@ internal static class EnvelopeFormat
         };
     }
 
-    /// <summary>Returns the version in a key id ending in <c>:v{N}</c>, or null.</summary>
-    public static int? KeyVersion(string keyId)
-    {
-        var index = keyId.LastIndexOf(":v", StringComparison.Ordinal);
-        return index >= 0 && int.TryParse(keyId.AsSpan(index + 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
-            ? version
-            : null;
-    }
-
     private static async ValueTask<string> ReadString16Async(HeaderReader reader, CancellationToken cancellationToken)
     {
-        var length = BinaryPrimitives.ReadUInt16BigEndian(await reader.ReadAsync(2, cancellationToken).ConfigureAwait(false));
+        var length = BinaryPrimitives.ReadUInt16BigEndian(await reader.ReadAsync(EnvelopeLayout.CountSize, cancellationToken).ConfigureAwait(false));
         var bytes = await reader.ReadAsync(length, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -168,14 +152,14 @@ internal static class EnvelopeFormat
 
     private static void WriteUInt16(Stream stream, ushort value)
     {
-        Span<byte> buffer = stackalloc byte[2];
+        Span<byte> buffer = stackalloc byte[EnvelopeLayout.CountSize];
         BinaryPrimitives.WriteUInt16BigEndian(buffer, value);
         stream.Write(buffer);
     }
 
     private static void WriteUInt32(Stream stream, uint value)
     {
-        Span<byte> buffer = stackalloc byte[4];
+        Span<byte> buffer = stackalloc byte[EnvelopeLayout.FrameSizeFieldSize];
         BinaryPrimitives.WriteUInt32BigEndian(buffer, value);
         stream.Write(buffer);
     }
