@@ -11,7 +11,7 @@ internal static partial class EngineLog
     [LoggerMessage(1002, LogLevel.Warning, "Optional source {Source} could not be loaded and contributes no keys: {ErrorType}: {ErrorMessage}")]
     public static partial void OptionalSourceFailed(ILogger logger, string source, string errorType, string errorMessage);
 
-    [LoggerMessage(1003, LogLevel.Warning, "Source {Source}: secret {Secret} could not be read and is skipped: {ErrorType}: {ErrorMessage}")]
+    [LoggerMessage(1003, LogLevel.Warning, "Source {Source}: secret {Secret} failed and keeps its last good value (absent if it never loaded); the other secrets carry on. {ErrorType}: {ErrorMessage}")]
     public static partial void SecretSkipped(ILogger logger, string source, string secret, string errorType, string errorMessage);
 
     [LoggerMessage(1004, LogLevel.Warning, "Source {Source}: refresh failed; serving the last good values (loaded {LastSuccess:o}). {ErrorType}: {ErrorMessage}")]

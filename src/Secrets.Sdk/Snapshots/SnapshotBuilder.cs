@@ -75,6 +75,8 @@ internal sealed class SnapshotBuilder(SecretSourceOptions options, string source
         return SecretSnapshot.Own(values);
     }
 
+    // The message gives the reason only: every place that reports it (status, health data, logs, a startup
+    // exception) already names the secret and the source, so the text is never nested twice.
     private SecretStoreException Invalid(Secret secret, string reason) =>
-        new($"Secret '{secret.Name}' of source '{sourceName}' cannot be mapped: {reason}.", SecretErrorKind.InvalidResponse, sourceName, secret.Name);
+        new($"The value cannot be mapped: {reason}.", SecretErrorKind.InvalidResponse, sourceName, secret.Name);
 }
