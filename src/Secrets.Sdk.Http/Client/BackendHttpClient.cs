@@ -163,7 +163,7 @@ public sealed class BackendHttpClient : IDisposable
                         continue;
                     }
 
-                    ArraySegment<byte>? body;
+                    (byte[] Buffer, int Length)? body;
                     try
                     {
                         body = await BoundedContentReader.ReadAsync(response.Content, Options.MaxResponseBytes, linked.Token).ConfigureAwait(false);
@@ -185,7 +185,7 @@ public sealed class BackendHttpClient : IDisposable
                     }
 
                     keep = true;
-                    return new BackendResponse(this, operation, response, read, RetryAfterParser.Parse(response.Headers, _time.GetUtcNow()));
+                    return new BackendResponse(this, operation, response, read.Buffer, read.Length, RetryAfterParser.Parse(response.Headers, _time.GetUtcNow()));
                 }
                 finally
                 {

@@ -14,13 +14,15 @@ public sealed class BackendResponse : IDisposable
     private const int MaxServerMessageChars = 512;
     private readonly BackendHttpClient _client;
     private readonly HttpResponseMessage _message;
-    private readonly ArraySegment<byte> _body;
+    private readonly int _length;
+    private byte[]? _buffer;
 
-    internal BackendResponse(BackendHttpClient client, BackendOperation operation, HttpResponseMessage message, ArraySegment<byte> body, TimeSpan? retryAfter)
+    internal BackendResponse(BackendHttpClient client, BackendOperation operation, HttpResponseMessage message, byte[] buffer, int length, TimeSpan? retryAfter)
     {
         _client = client;
         _message = message;
-        _body = body;
+        _buffer = buffer;
+        _length = length;
         Operation = operation;
         RetryAfter = retryAfter;
     }
@@ -37,11 +39,22 @@ public sealed class BackendResponse : IDisposable
     /// <summary>Gets the response headers.</summary>
     public HttpResponseHeaders Headers => _message.Headers;
 
-    /// <summary>Gets the body's bytes.</summary>
-    public ReadOnlyMemory<byte> Body => _body;
+    /// <summary>Gets the body's bytes; valid until the response is disposed (the buffer is pooled, and cleared when returned).</summary>
+    /// <exception cref="ObjectDisposedException">The response was disposed.</exception>
+    public ReadOnlyMemory<byte> Body => BodySegment;
 
     /// <summary>Gets a value indicating whether the body is empty or only white space.</summary>
-    public bool IsEmpty => Trim(_body).Count == 0;
+    public bool IsEmpty => Trim(BodySegment).Count == 0;
+
+    private ArraySegment<byte> BodySegment
+    {
+        get
+        {
+            var buffer = _buffer;
+            ObjectDisposedException.ThrowIf(buffer is null, this);
+            return new ArraySegment<byte>(buffer, 0, _length);
+        }
+    }
 
     /// <summary>Gets how long the server asked the caller to wait (see <see cref="RetryAfterParser"/>), when it said.</summary>
     public TimeSpan? RetryAfter { get; }
@@ -63,7 +76,7 @@ public sealed class BackendResponse : IDisposable
             throw InvalidResponse($"declared charset '{Printable(charset)}'; JSON answers must be UTF-8");
         }
 
-        var json = Trim(_body);
+        var json = Trim(BodySegment);
         if (json.Count == 0)
         {
             throw InvalidResponse($"answered {StatusCode} with an empty body");
@@ -95,7 +108,7 @@ public sealed class BackendResponse : IDisposable
         where T : class
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        var json = Trim(_body);
+        var json = Trim(BodySegment);
         if (json.Count == 0)
         {
             return null;
@@ -141,8 +154,16 @@ public sealed class BackendResponse : IDisposable
     public SecretStoreException InvalidResponse(string detail, Exception? innerException = null) =>
         _client.InvalidResponse(Operation, detail, StatusCode, innerException);
 
-    /// <summary>Releases the response.</summary>
-    public void Dispose() => _message.Dispose();
+    /// <summary>Releases the response and gives its body buffer back to the pool, cleared.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        {
+            BoundedContentReader.Return(buffer);
+        }
+
+        _message.Dispose();
+    }
 
     internal static string Printable(string text)
     {
