@@ -119,6 +119,23 @@ public sealed class HostileSecretsManagerTests
     }
 
     [Fact]
+    public async Task SourceMaxSecretBytes_IsTheTransportsValueLimitToo()
+    {
+        await using var f = await AwsFixture.StartAsync();
+        f.Aws.CreateSecret("app/big", new string('x', 1536 * 1024));
+
+        var refused = Assert.Throws<SecretsLoadException>(() => f.Build(o => o.AddSecret("app/big", section: "Big")));
+        var config = f.Build(o =>
+        {
+            o.MaxSecretBytes = 2 * 1024 * 1024;
+            o.AddSecret("app/big", section: "Big");
+        });
+
+        Assert.Contains("app/big", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1536 * 1024, config["Big"]!.Length);
+    }
+
+    [Fact]
     public void PlainHttpToANonLoopbackEndpoint_IsRefused_UnlessAllowed()
     {
         var builder = new SecretsManagerBuilder();

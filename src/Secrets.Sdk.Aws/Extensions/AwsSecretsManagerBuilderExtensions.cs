@@ -21,6 +21,7 @@ public static class AwsSecretsManagerBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var options = new AwsSecretsManagerSourceOptions();
         configure(options);
+        options.Http.MaxSecretBytes = options.MaxSecretBytes; // One knob: the source's value limit is the transport's.
         options.Validate();
 
         var region = options.Region

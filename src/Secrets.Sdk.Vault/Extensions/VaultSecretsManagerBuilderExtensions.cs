@@ -21,6 +21,7 @@ public static class VaultSecretsManagerBuilderExtensions
         var options = new VaultSourceOptions();
         configure(options);
         options.ApplyEnvironmentDefaults();
+        options.Http.MaxSecretBytes = options.MaxSecretBytes; // One knob: the source's value limit is the transport's.
         options.Validate();
         // One connection (HTTP client and token) per provider, shared by this call's stores and disposed after them.
         VaultConnection Connection(SecretStoreContext context) => context.GetOrAddShared(
