@@ -144,7 +144,7 @@ public sealed class MountedDirectoryReaderTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(_dir, "Link"), "Added"); // Same name, new target.
         var third = reader.Read(second, CancellationToken.None);
 
-        Assert.Equal(["A", "Added", "Link"], second.Files.Keys);
+        Assert.Equal(["A", "Added", "Link"], second.Files.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("1"u8.ToArray(), second.Files["Link"].Content);
         Assert.Equal("2"u8.ToArray(), third.Files["Link"].Content);
     }

@@ -17,37 +17,18 @@ namespace Secrets.Sdk.Benchmarks.Files;
 public class MountedFilesPollBenchmarks
 {
     private const int FileCount = 10_000;
-    private string _root = string.Empty;
+    private KubeletMount _mount = null!;
     private MountedDirectoryReader _reader = null!;
     private MountedFileSnapshot _warm = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _root = Path.Combine(Path.GetTempPath(), "secrets-sdk-bench-poll-" + Guid.NewGuid().ToString("N"));
-        const string timestamped = "..2026_01_01_00_00_00.000001";
-        var data = Path.Combine(_root, timestamped);
-        Directory.CreateDirectory(data);
-        var aged = DateTime.UtcNow.AddHours(-1); // Not "racily" recent: a poll may trust their status.
-        for (var i = 0; i < FileCount; i++)
-        {
-            var name = $"Secret{i:D5}";
-            var file = Path.Combine(data, name);
-            File.WriteAllText(file, "value-" + Guid.NewGuid().ToString("N"));
-            File.SetLastWriteTimeUtc(file, aged);
-            File.CreateSymbolicLink(Path.Combine(_root, name), Path.Combine("..data", name));
-        }
-
-        File.CreateSymbolicLink(Path.Combine(_root, "..data"), timestamped);
-
-        // A real mount was written more than 2 s before a poll; until then the reader re-lists "racily" recent
-        // directories and re-reads such links, as a poll right after a kubelet swap does.
-        Thread.Sleep(TimeSpan.FromSeconds(2.5));
-        var options = new MountedFilesSourceOptions { Path = _root };
+        _mount = new KubeletMount(FileCount);
+        var options = new MountedFilesSourceOptions { Path = _mount.Root };
         options.Validate();
         _reader = new MountedDirectoryReader(options, "files:bench", FileSystemAccess.Default);
-        _warm = _reader.Read(null, CancellationToken.None);
-        _warm = _reader.Read(_warm, CancellationToken.None);
+        _warm = _reader.Read(_reader.Read(null, CancellationToken.None), CancellationToken.None);
         if (_warm.Files.Count != FileCount || _reader.Read(_warm, CancellationToken.None).FilesRead != 0)
         {
             throw new InvalidOperationException("The benchmark mount did not read as expected.");
@@ -55,7 +36,7 @@ public class MountedFilesPollBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Directory.Delete(_root, recursive: true);
+    public void Cleanup() => _mount.Dispose();
 
     [Benchmark(Baseline = true, Description = "poll reading and hashing every file")]
     public int FullReadPoll() => _reader.Read(null, CancellationToken.None).Files.Count;

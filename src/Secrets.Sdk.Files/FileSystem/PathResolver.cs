@@ -19,13 +19,13 @@ internal sealed class PathResolver
 
     private static readonly char[] Separators = ['/', '\\'];
     private readonly FileSystemAccess _fileSystem;
-    private readonly Dictionary<string, string> _directories = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Parent, string Name), (string Path, bool ViaLink)> _directories = [];
     private readonly ResolutionMemory _previous;
     private readonly long _trustedBeforeNanoseconds;
     private readonly HashSet<string> _unchangedDirectories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileIdentity> _directoryIdentities = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DirectoryListing> _listings = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, KnownLink> _links = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KnownLink> _links;
 
     /// <summary>Creates a resolver for one read.</summary>
     /// <param name="fileSystem">The file-system access.</param>
@@ -39,6 +39,7 @@ internal sealed class PathResolver
         _fileSystem = fileSystem;
         _previous = previous ?? ResolutionMemory.Empty;
         _trustedBeforeNanoseconds = trustedBeforeNanoseconds;
+        _links = new Dictionary<string, KnownLink>(_previous.Links.Count, StringComparer.Ordinal);
     }
 
     /// <summary>Gets what this read learned, for the next read.</summary>
@@ -121,7 +122,8 @@ internal sealed class PathResolver
         }
     }
 
-    private static string[] Split(string path) => path.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>Splits a path into its non-empty components.</summary>
+    internal static string[] Split(string path) => path.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
 
     private static string Parent(string path) => System.IO.Path.GetDirectoryName(path) ?? path;
 
@@ -154,16 +156,15 @@ internal sealed class PathResolver
 
     private ResolvedPath Directory(string parent, string name, ref int hops)
     {
-        var key = System.IO.Path.Join(parent, name);
-        if (_directories.TryGetValue(key, out var cached))
+        if (_directories.TryGetValue((parent, name), out var cached))
         {
-            return new ResolvedPath(cached, new FileStatus(FileKind.Directory, default), ViaLink: !string.Equals(cached, key, StringComparison.Ordinal), Loop: false);
+            return new ResolvedPath(cached.Path, new FileStatus(FileKind.Directory, default), cached.ViaLink, Loop: false);
         }
 
         var resolved = Step(parent, name, ref hops);
         if (resolved.IsDirectory)
         {
-            _directories[key] = resolved.Path;
+            _directories[(parent, name)] = (resolved.Path, resolved.ViaLink);
         }
 
         return resolved;
@@ -182,14 +183,13 @@ internal sealed class PathResolver
         }
 
         var candidate = System.IO.Path.Join(parent, name);
-        string? target;
+        KnownLink? link;
         FileStatus status;
-        if (_unchangedDirectories.Contains(parent) && _previous.Links.TryGetValue(candidate, out var knownLink))
+        if (_unchangedDirectories.Contains(parent) && _previous.Links.TryGetValue(candidate, out link))
         {
             // The directory holding the link is unchanged, so the link is the same one: no lstat, no readlink.
-            _links[candidate] = knownLink;
-            status = new FileStatus(FileKind.SymbolicLink, knownLink.Identity);
-            target = knownLink.Target;
+            _links[candidate] = link;
+            status = new FileStatus(FileKind.SymbolicLink, link.Identity);
         }
         else
         {
@@ -204,10 +204,16 @@ internal sealed class PathResolver
                 return new ResolvedPath(candidate, status, ViaLink: false, Loop: false);
             }
 
-            target = _fileSystem.ReadLink(candidate);
-            if (!string.IsNullOrEmpty(target) && Trusted(status.Identity))
+            var target = _fileSystem.ReadLink(candidate);
+            if (string.IsNullOrEmpty(target))
             {
-                _links[candidate] = new KnownLink(status.Identity, target);
+                return new ResolvedPath(candidate, FileStatus.Missing, ViaLink: true, Loop: false); // Removed (or replaced) since the look.
+            }
+
+            link = new KnownLink(status.Identity, target);
+            if (Trusted(status.Identity))
+            {
+                _links[candidate] = link;
             }
         }
 
@@ -216,15 +222,7 @@ internal sealed class PathResolver
             return new ResolvedPath(candidate, status, ViaLink: true, Loop: true);
         }
 
-        if (string.IsNullOrEmpty(target))
-        {
-            return new ResolvedPath(candidate, FileStatus.Missing, ViaLink: true, Loop: false); // Removed (or replaced) since the look.
-        }
-
-        var targetRoot = System.IO.Path.GetPathRoot(target);
-        var resolved = string.IsNullOrEmpty(targetRoot)
-            ? Walk(parent, Split(target), ref hops)
-            : Walk(targetRoot, Split(target[targetRoot.Length..]), ref hops);
+        var resolved = Walk(link.Root ?? parent, link.Parts, ref hops);
         return resolved with { ViaLink = true };
     }
 }

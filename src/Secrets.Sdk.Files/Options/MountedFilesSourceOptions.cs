@@ -69,8 +69,9 @@ public sealed class MountedFilesSourceOptions : SecretSourceOptions
     public bool UseFileSystemWatcher { get; set; } = true;
 
     /// <summary>
-    /// Gets or sets how often the directory is polled (resolved symlink targets and content hashes), which catches
-    /// every Kubernetes atomic swap even when the watcher misses it (dotnet/runtime#36091). Default: 10 seconds.
+    /// Gets or sets how often the directory is polled, which catches every Kubernetes atomic swap even when the watcher
+    /// misses it (dotnet/runtime#36091). A poll compares the resolved <c>..data</c> target and each file's inode, size
+    /// and times with the previous read and opens and hashes only files whose status changed. Default: 10 seconds.
     /// </summary>
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(10);
 

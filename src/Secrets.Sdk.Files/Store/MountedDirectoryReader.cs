@@ -243,7 +243,7 @@ internal sealed class MountedDirectoryReader
     private static string Sign(IEnumerable<MountedFile> files)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in files)
+        foreach (var file in files.OrderBy(f => f.Name, StringComparer.Ordinal))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(file.Name + "\0" + file.Hash + "\n"));
         }
@@ -266,7 +266,7 @@ internal sealed class MountedDirectoryReader
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
-        public SortedDictionary<string, MountedFile> Files { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, MountedFile> Files { get; } = new(previous?.Files.Count ?? 0, StringComparer.Ordinal);
 
         public List<SkippedEntry> Skipped { get; } = [];
 
