@@ -118,7 +118,7 @@ internal sealed partial class AzureKeyVaultStore : ISecretStore
                 }
                 else
                 {
-                    results.Add(ToResult(requested, prefetched.Secret!));
+                    results.Add(ToResult(requested, prefetched.Secret!, answeredAt: null));
                 }
 
                 continue;
@@ -129,7 +129,7 @@ internal sealed partial class AzureKeyVaultStore : ISecretStore
             try
             {
                 var secret = await CallAsync(name, () => _client.GetSecretAsync(name, version, cancellationToken), cancellationToken).ConfigureAwait(false);
-                results.Add(ToResult(requested, secret.Value));
+                results.Add(ToResult(requested, secret.Value, secret.GetRawResponse().Headers.Date));
             }
             catch (SecretStoreException ex) when (!ex.IsTransient)
             {
@@ -248,13 +248,25 @@ internal sealed partial class AzureKeyVaultStore : ISecretStore
         };
     }
 
-    private SecretReadResult ToResult(SecretMetadata requested, KeyVaultSecret secret)
+    /// <summary>
+    /// Builds the read result. For a listed secret, <paramref name="answeredAt"/> (the answer's <c>Date</c>) guards the
+    /// one-second resolution of <c>updated</c>: a value read in the same second it was written may be followed by another
+    /// write with the same <c>updated</c>, so its fingerprint is marked unsettled and the next refresh reads it once more.
+    /// </summary>
+    private SecretReadResult ToResult(SecretMetadata requested, KeyVaultSecret secret, DateTimeOffset? answeredAt)
     {
         var check = Check(requested);
         var properties = secret.Properties;
+        var fingerprint = Fingerprint(properties, check);
+        if (check == CheckList && fingerprint is not null && answeredAt is { } date && properties.UpdatedOn is { } updated
+            && date.ToUnixTimeSeconds() <= updated.ToUnixTimeSeconds())
+        {
+            fingerprint += ":unsettled";
+        }
+
         var metadata = requested with
         {
-            Version = Fingerprint(properties, check) ?? requested.Version,
+            Version = fingerprint ?? requested.Version,
             ContentType = properties.ContentType,
             UpdatedOn = properties.UpdatedOn,
             ExpiresOn = properties.ExpiresOn,

@@ -591,9 +591,10 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
         return new JsonObject { ["error"] = error };
     }
 
-    private static async Task WriteAsync(HttpContext context, int status, JsonObject body)
+    private async Task WriteAsync(HttpContext context, int status, JsonObject body)
     {
         context.Response.StatusCode = status;
+        context.Response.Headers.Date = _time.GetUtcNow().ToString("r", CultureInfo.InvariantCulture); // the vault's clock
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(body.ToJsonString()).ConfigureAwait(false);
     }
