@@ -48,6 +48,7 @@ await using var vault = await LocalVault.StartAsync();
 Console.WriteLine($"1. Started a Key Vault emulator at {vault.Emulator.VaultUri} (HTTPS, challenge auth) with secrets");
 Console.WriteLine("   orders-Database--User, orders-Database--Password, orders-Legacy--Token (disabled), shared-stripe-key (JSON)");
 
+await Task.Delay(TimeSpan.FromMilliseconds(1100)); // load in a later second than the seeding (see step 4)
 using var host = BuildHost(vault.Emulator.VaultUri, vault.Credential, client =>
 {
     client.Transport = vault.Transport;                      // trusts the emulator's generated certificate
@@ -63,11 +64,12 @@ Console.WriteLine($"     Stripe:ApiKey = {Mask(config["Stripe:ApiKey"])}  (expli
 var notifications = 0;
 using var subscription = monitor.OnChange(_ => Interlocked.Increment(ref notifications));
 
-// Key Vault's listing reports "updated" in whole seconds; a value read in the second it was written is read once more on the
-// next refresh to be sure. Starting the demo's rotation in a later second keeps its count at exactly one read.
-await Task.Delay(TimeSpan.FromMilliseconds(1100));
 vault.Emulator.SetSecret("orders-Database--Password", "tr0ub4dor-and-3");
 Console.WriteLine("3. Rotated orders-Database--Password (a new version in the vault).");
+
+// Key Vault's listing reports "updated" in whole seconds, so a value read in the second it was written is read once more
+// by the next refresh, to be sure. The demo refreshes a second later, so the count below is exactly the one rotation.
+await Task.Delay(TimeSpan.FromMilliseconds(1100));
 
 var manager = host.Services.GetRequiredService<ISecretsManager>();
 var reads = vault.Emulator.Count("get");
