@@ -127,6 +127,7 @@ public sealed class SecretManagerTests
         {
             o.Filter = "labels.app=orders";
             o.DiscoveryInterval = TimeSpan.FromMinutes(30);
+            o.DiscoveryJitter = 0;
         });
         f.Gcp.CreateSecret("B", "2", Orders);
 
@@ -140,6 +141,24 @@ public sealed class SecretManagerTests
         Assert.True(result.Changed);
         Assert.Equal("2", config["B"]);
         Assert.Equal(2, f.Gcp.Count("secrets.list"));
+    }
+
+    [Theory]
+    [InlineData(0.0, 30)]
+    [InlineData(0.5, 60)]
+    [InlineData(0.9999, 90)]
+    public void DiscoveryJitter_SpreadsTheNextListing(double uniform, int minutes) =>
+        Assert.Equal(minutes, GcpSecretManagerStore.NextDiscoveryDelay(TimeSpan.FromHours(1), 0.5, uniform).TotalMinutes, precision: 0);
+
+    [Fact]
+    public void GcpDefaults_SpreadPollsWidely_ForPerMinuteQuotas()
+    {
+        var options = new GcpSecretManagerSourceOptions();
+
+        Assert.Equal(TimeSpan.FromHours(1), options.DiscoveryInterval);
+        Assert.Equal(0.5, options.DiscoveryJitter);
+        Assert.Equal(0.5, options.RefreshJitter);
+        Assert.Throws<ArgumentException>(() => new GcpSecretManagerSourceOptions { DiscoveryJitter = 1 }.Validate());
     }
 
     [Fact]

@@ -9,10 +9,16 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
     /// <summary>The version alias of the most recently created version.</summary>
     public const string LatestVersion = "latest";
 
-    /// <summary>Creates the options with GCP's convention: <c>__</c> in a secret id becomes <c>:</c> (<c>Database__Password</c> gives <c>Database:Password</c>).</summary>
+    /// <summary>
+    /// Creates the options with GCP's convention: <c>__</c> in a secret id becomes <c>:</c> (<c>Database__Password</c> gives
+    /// <c>Database:Password</c>). <see cref="SecretSourceOptions.RefreshJitter"/> defaults to 0.5 here (polls 2.5 to 7.5
+    /// minutes apart at the default interval) because Secret Manager's quotas are per project per <em>minute</em>: a fleet
+    /// deployed at once must spread its value checks over several minutes, not the ±30 s of the engine's ±10%.
+    /// </summary>
     public GcpSecretManagerSourceOptions()
     {
         KeyMapper = secret => secret.Tags.TryGetValue(GcpTags.ConfigurationKey, out var key) ? key : SecretKeyMapping.Delimited("__")(secret);
+        RefreshJitter = 0.5;
     }
 
     /// <summary>Gets or sets the project id (or number). Default: <c>GOOGLE_CLOUD_PROJECT</c>, then the credential's project.</summary>
@@ -51,6 +57,13 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
     /// </summary>
     public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Gets or sets the relative jitter of <see cref="DiscoveryInterval"/> (0.5: each next discovery 30 to 90 minutes after
+    /// the last at the default interval), so instances deployed together do not keep listing in the same minute.
+    /// Default: 0.5.
+    /// </summary>
+    public double DiscoveryJitter { get; set; } = 0.5;
+
     /// <summary>Gets or sets the page size of the list call (1 to 25,000). Default: 500.</summary>
     public int PageSize { get; set; } = 500;
 
@@ -85,6 +98,11 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
         if (DiscoveryInterval <= TimeSpan.Zero)
         {
             throw new ArgumentException($"{nameof(DiscoveryInterval)} must be positive; it was {DiscoveryInterval}.", nameof(DiscoveryInterval));
+        }
+
+        if (DiscoveryJitter is < 0 or >= 1 || double.IsNaN(DiscoveryJitter))
+        {
+            throw new ArgumentException($"{nameof(DiscoveryJitter)} must be in [0, 1); it was {DiscoveryJitter}.", nameof(DiscoveryJitter));
         }
 
         if (PageSize is < 1 or > 25_000)

@@ -53,6 +53,9 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
     /// <summary>Gets the number of <c>secrets.list</c> listings made (not pages).</summary>
     internal int Discoveries { get; private set; }
 
+    /// <summary>Gets or sets the source of randomness for the discovery jitter (uniform in [0, 1)); tests replace it.</summary>
+    internal Func<double> Random { get; set; } = System.Random.Shared.NextDouble;
+
     public async ValueTask<IReadOnlyList<SecretMetadata>> ListSecretsAsync(CancellationToken cancellationToken)
     {
         await EnsureProjectAsync(cancellationToken).ConfigureAwait(false);
@@ -181,7 +184,7 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
 
             _discovered = discovered;
             _latestFallbacks.Clear();
-            _nextDiscovery = now + _options.DiscoveryInterval;
+            _nextDiscovery = now + NextDiscoveryDelay(_options.DiscoveryInterval, _options.DiscoveryJitter, Random());
             return discovered;
         }
         finally
@@ -189,6 +192,10 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
             _discoveryGate.Release();
         }
     }
+
+    /// <summary>The delay to the next discovery: the interval times 1 ± jitter (<paramref name="uniform"/> in [0, 1)).</summary>
+    internal static TimeSpan NextDiscoveryDelay(TimeSpan interval, double jitter, double uniform) =>
+        interval * (1 + (((uniform * 2) - 1) * jitter));
 
     private static SecretMetadata Explicit(GcpSecretReference reference)
     {
