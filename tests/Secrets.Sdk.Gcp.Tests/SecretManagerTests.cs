@@ -182,6 +182,9 @@ public sealed class SecretManagerTests
         Assert.Equal("g", config["Good"]);
         Assert.Null(config["Tampered"]);
         Assert.Equal(["Tampered"], config.GetSecretsManager().Sources[0].FailedSecrets);
+        var health = await new SecretsHealthCheck(config.GetSecretsManager(), f.Time).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, health.Status);
+        Assert.Contains("Tampered", health.Description, StringComparison.Ordinal);
     }
 
     [Fact]
