@@ -164,9 +164,9 @@ internal sealed partial class MountedFilesSecretStore : IChangeNotifyingSecretSt
             LogChangeDetected(_logger, _options.Path, trigger);
             Changed?.Invoke(this, EventArgs.Empty);
         }
-        catch (OperationCanceledException) when (Volatile.Read(ref _disposed))
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && Volatile.Read(ref _disposed))
         {
-            // Disposed while reading.
+            // Disposed while a poll was starting or reading: nothing to report.
         }
 #pragma warning disable CA1031 // A timer callback must never throw; the next poll tries again.
         catch (Exception ex)
