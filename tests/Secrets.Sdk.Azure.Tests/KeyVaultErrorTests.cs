@@ -123,6 +123,23 @@ public sealed class KeyVaultErrorTests
     }
 
     [Fact]
+    public async Task OversizedAnswer_IsRefusedWithoutBufferingItWhole_AndFailsOnlyItsSecret()
+    {
+        await using var f = await AzureFixture.StartAsync();
+        f.SetSecret("Small", "s");
+        f.SetSecret("Huge", new string('x', 5 * 1024 * 1024)); // over the 4 MiB answer limit
+
+        var ex = Assert.Throws<SecretsLoadException>(() => f.Build(_ => { }));
+        Assert.Contains("Huge", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("larger than 4194304 bytes", ex.Message, StringComparison.Ordinal);
+
+        var config = f.Build(o => o.Optional = true);
+        Assert.Equal("s", config["Small"]);
+        Assert.Null(config["Huge"]);
+        Assert.Equal(["Huge"], config.GetSecretsManager().Sources[0].FailedSecrets);
+    }
+
+    [Fact]
     public async Task RepeatedNextLink_IsAnError_NotAnEndlessLoop()
     {
         await using var f = await AzureFixture.StartAsync();

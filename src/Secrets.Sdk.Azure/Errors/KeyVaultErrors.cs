@@ -29,6 +29,8 @@ internal static class KeyVaultErrors
             innerException: exception),
         OperationCanceledException => new SecretStoreException(
             $"Key Vault {vault}: the call timed out{For(secretName)}.", SecretErrorKind.Timeout, storeName, secretName, innerException: exception),
+        InvalidDataException => new SecretStoreException(
+            $"Key Vault {vault}: {exception.Message} ({SecretErrorKind.InvalidResponse}{For(secretName)}).", SecretErrorKind.InvalidResponse, storeName, secretName, innerException: exception),
         JsonException or FormatException => new SecretStoreException(
             $"Key Vault {vault}: the answer could not be read{For(secretName)} ({exception.GetType().Name}).", SecretErrorKind.InvalidResponse, storeName, secretName, innerException: exception),
         _ => new SecretStoreException(

@@ -3,6 +3,7 @@ using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
 using Secrets.Sdk.Azure;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk;
 
@@ -81,6 +82,9 @@ public static class AzureKeyVaultBuilderExtensions
 
             // One retry policy, ours: the SDK's own retries would stack under the engine's pipeline (and hide 429s from it).
             options.ClientOptions.Retry.MaxRetries = 0;
+
+            // Answers are buffered by us up to the kit's response limit, not whole by Azure.Core.
+            options.ClientOptions.AddPolicy(new BoundedResponsePolicy(BackendHttpOptions.DefaultMaxResponseBytes), HttpPipelinePosition.PerRetry);
         }
 
         return builder.AddStore(

@@ -55,7 +55,7 @@ public sealed class AzureKeyVaultKeyEncryptionKey : IKeyEncryptionKey
             ?? throw new ArgumentException($"'{keyId}' is not a Key Vault key identifier (https://VAULT/keys/NAME[/VERSION]).", nameof(keyId));
         options ??= new AzureKeyVaultKeyOptions();
         _apiVersion = options.ApiVersion;
-        _pipeline = HttpPipelineBuilder.Build(options, [], [new KeyVaultChallengePolicy(credential, !options.DisableChallengeResourceVerification)], new ResponseClassifier());
+        _pipeline = HttpPipelineBuilder.Build(options, [], [new KeyVaultChallengePolicy(credential, !options.DisableChallengeResourceVerification), new BoundedResponsePolicy(MaxAnswerBytes)], new ResponseClassifier());
         KeyId = _key.Id;
     }
 
@@ -143,7 +143,6 @@ public sealed class AzureKeyVaultKeyEncryptionKey : IKeyEncryptionKey
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new KeyOperationRequest { Algorithm = Algorithm, Value = Base64UrlEncoding.Encode(value.Span) }, KeyOperationJsonContext.Default.KeyOperationRequest);
         using var message = _pipeline.CreateMessage();
-        message.BufferResponse = false;
         var request = message.Request;
         request.Method = RequestMethod.Post;
         request.Uri.Reset(new Uri($"{key.Id}/{operation}?api-version={Uri.EscapeDataString(_apiVersion)}"));
@@ -164,7 +163,7 @@ public sealed class AzureKeyVaultKeyEncryptionKey : IKeyEncryptionKey
         }
 
         var response = message.Response;
-        var answer = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
+        var answer = response.Content.ToArray();
         if (response.Status != 200)
         {
             var kind = KeyVaultErrors.Classify(response.Status);
@@ -188,29 +187,6 @@ public sealed class AzureKeyVaultKeyEncryptionKey : IKeyEncryptionKey
         {
             throw new SecretStoreException($"Key Vault {key.Vault.Authority}: the {operation} answer for key '{key.Id}' is not a key operation result.", SecretErrorKind.InvalidResponse, Provider, key.Id, innerException: ex);
         }
-    }
-
-    private static async Task<byte[]> ReadBoundedAsync(Response response, CancellationToken cancellationToken)
-    {
-        if (response.ContentStream is not { } stream)
-        {
-            return [];
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxAnswerBytes)
-            {
-                throw new SecretStoreException($"A Key Vault keys answer exceeded {MaxAnswerBytes} bytes; it was not read further.", SecretErrorKind.InvalidResponse, Provider);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static string? ErrorCode(byte[] answer)

@@ -29,7 +29,7 @@ public sealed class AzureKeyVaultSourceOptions : SecretSourceOptions
     /// Gets the options of the <see cref="SecretClient"/> the source creates (transport, proxy, diagnostics, challenge
     /// resource verification). Its <c>Retry.MaxRetries</c> is forced to 0 when the client is created: the source's own
     /// resilience pipeline (<see cref="SecretSourceOptions.Resilience"/>) is the one retry policy, so throttling is never
-    /// retried by two stacked policies.
+    /// retried by two stacked policies; and a policy is added that buffers answers up to 4 MiB instead of whole.
     /// </summary>
     public SecretClientOptions ClientOptions { get; } = new();
 
