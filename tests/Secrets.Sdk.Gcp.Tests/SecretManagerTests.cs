@@ -188,6 +188,24 @@ public sealed class SecretManagerTests
     }
 
     [Fact]
+    public async Task MissingChecksum_IsRefusedByDefault_AcceptedWhenAllowed()
+    {
+        await using var f = await GcpFixture.StartAsync();
+        f.Gcp.CreateSecret("Key", "v");
+        f.Gcp.OmitCrc("Key");
+
+        var ex = Assert.Throws<SecretsLoadException>(() => f.Build(o => o.AddSecret("Key")));
+        Assert.Contains("without payload.dataCrc32c", ex.Message, StringComparison.Ordinal);
+
+        var config = f.Build(o =>
+        {
+            o.AddSecret("Key");
+            o.AllowMissingChecksum = true;
+        });
+        Assert.Equal("v", config["Key"]);
+    }
+
+    [Fact]
     public async Task CorruptRotation_KeepsTheLastGoodValue_AndReportsTheSecret()
     {
         await using var f = await GcpFixture.StartAsync();

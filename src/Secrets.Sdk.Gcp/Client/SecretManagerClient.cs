@@ -59,17 +59,32 @@ internal sealed class SecretManagerClient : IDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The version's resource name and its payload bytes.</returns>
     /// <exception cref="SecretStoreException">The call failed, or the payload is malformed, too large or fails its CRC32C check (<see cref="IntegrityErrorCode"/>).</exception>
-    public async Task<(string Name, byte[] Data)> AccessAsync(string parent, string secretId, string version, CancellationToken cancellationToken)
+    /// <param name="allowMissingChecksum">Whether a payload without <c>dataCrc32c</c> is accepted unverified.</param>
+    public async Task<(string Name, byte[] Data)> AccessAsync(string parent, string secretId, string version, bool allowMissingChecksum, CancellationToken cancellationToken)
     {
         var operation = new BackendOperation("versions.access", secretId);
         var response = await _rest.SendAsync(HttpMethod.Get, $"v1/{parent}/secrets/{secretId}/versions/{version}:access", null, GcpJsonContext.Default.AccessSecretVersionResponse, operation, cancellationToken).ConfigureAwait(false);
         var name = response.Name ?? throw _rest.Http.MissingField(operation, "name");
         var bytes = _rest.Http.DecodeBase64(response.Payload?.Data, operation, "payload.data");
-        if (response.Payload!.DataCrc32c is { } crc && !Crc32C.Matches(bytes, crc))
+        var crc = response.Payload!.DataCrc32c;
+        if (crc is null && !allowMissingChecksum)
+        {
+            // The service stores a checksum for every version (it computes one when the writer sent none), so its absence
+            // means something between us and Secret Manager dropped it.
+            CryptographicOperations.ZeroMemory(bytes);
+            throw new SecretStoreException(
+                $"Secret '{secretId}' ({name}) came without payload.dataCrc32c, so it could not be verified; it was not loaded (set AllowMissingChecksum to accept such values).",
+                SecretErrorKind.InvalidResponse,
+                _rest.Http.StoreName,
+                secretId,
+                errorCode: IntegrityErrorCode);
+        }
+
+        if (crc is not null && !Crc32C.Matches(bytes, crc.Value))
         {
             CryptographicOperations.ZeroMemory(bytes);
             throw new SecretStoreException(
-                $"Secret '{secretId}' ({name}) failed its integrity check: the payload's CRC32C does not match dataCrc32c {crc.ToString(CultureInfo.InvariantCulture)}. The value was not loaded.",
+                $"Secret '{secretId}' ({name}) failed its integrity check: the payload's CRC32C does not match dataCrc32c {crc.Value.ToString(CultureInfo.InvariantCulture)}. The value was not loaded.",
                 SecretErrorKind.InvalidResponse,
                 _rest.Http.StoreName,
                 secretId,

@@ -64,6 +64,13 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
     /// </summary>
     public double DiscoveryJitter { get; set; } = 0.5;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a value whose answer carries no <c>payload.dataCrc32c</c> is loaded unverified.
+    /// Secret Manager stores a checksum for every version, so by default a missing one is an integrity error for that
+    /// secret. Default: <see langword="false"/>.
+    /// </summary>
+    public bool AllowMissingChecksum { get; set; }
+
     /// <summary>Gets or sets the page size of the list call (1 to 25,000). Default: 500.</summary>
     public int PageSize { get; set; } = 500;
 

@@ -111,7 +111,7 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
         (string Name, byte[] Data) read;
         try
         {
-            read = await _client.AccessAsync(parent, id, version, cancellationToken).ConfigureAwait(false);
+            read = await _client.AccessAsync(parent, id, version, _options.AllowMissingChecksum, cancellationToken).ConfigureAwait(false);
             if (version == Latest)
             {
                 _latestFallbacks.TryRemove(id, out _);
@@ -130,7 +130,7 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
                 LogLatestFallback(_logger, Name, id, enabled);
             }
 
-            read = await _client.AccessAsync(parent, id, enabled.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+            read = await _client.AccessAsync(parent, id, enabled.ToString(CultureInfo.InvariantCulture), _options.AllowMissingChecksum, cancellationToken).ConfigureAwait(false);
         }
 
         if (!GcpResourceNames.TryParse(read.Name, out var parsed) || parsed.SecretId != id || parsed.Version is null || !_matcher!.Matches(parsed))

@@ -46,6 +46,7 @@ public sealed class GcpEmulator : IAsyncDisposable
     private readonly Dictionary<string, StoredKey> _keys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _denied = new(StringComparer.Ordinal);
     private readonly HashSet<string> _corruptCrc = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _omitCrc = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _requests = new();
     private WebApplication? _app;
     private int _throttleNext;
@@ -188,6 +189,16 @@ public sealed class GcpEmulator : IAsyncDisposable
         lock (_gate)
         {
             _corruptCrc.Add(secretId);
+        }
+    }
+
+    /// <summary>Makes every access of <paramref name="secretId"/> answer without <c>dataCrc32c</c> (a proxy that drops fields).</summary>
+    /// <param name="secretId">The secret id.</param>
+    public void OmitCrc(string secretId)
+    {
+        lock (_gate)
+        {
+            _omitCrc.Add(secretId);
         }
     }
 
@@ -422,15 +433,13 @@ public sealed class GcpEmulator : IAsyncDisposable
                 crc ^= 0x5A5A5A5A;
             }
 
-            return (200, new JsonObject
+            var payload = new JsonObject { ["data"] = Convert.ToBase64String(version.Data) };
+            if (!_omitCrc.Contains(id))
             {
-                ["name"] = name,
-                ["payload"] = new JsonObject
-                {
-                    ["data"] = Convert.ToBase64String(version.Data),
-                    ["dataCrc32c"] = crc.ToString(CultureInfo.InvariantCulture), // int64 in JSON is a string
-                },
-            });
+                payload["dataCrc32c"] = crc.ToString(CultureInfo.InvariantCulture); // int64 in JSON is a string
+            }
+
+            return (200, new JsonObject { ["name"] = name, ["payload"] = payload });
         }
     }
 
