@@ -69,4 +69,42 @@ public sealed class ErrorMappingTests
         Assert.Contains("Key", ex.Message, StringComparison.Ordinal);
         Assert.Contains("PERMISSION_DENIED", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ProjectMatcher_AcceptsTheIdAndTheLearnedNumber_RefusesAnotherProject()
+    {
+        var matcher = new GcpProjectMatcher("orders-prod", location: null);
+        Assert.True(GcpResourceNames.TryParse("projects/123456789012/secrets/db", out var byNumber));
+        Assert.True(GcpResourceNames.TryParse("projects/orders-prod/secrets/db/versions/3", out var byId));
+        Assert.True(GcpResourceNames.TryParse("projects/999999999999/secrets/db", out var other));
+        Assert.True(GcpResourceNames.TryParse("projects/123456789012/locations/europe-west1/secrets/db", out var regional));
+
+        Assert.True(matcher.Matches(byNumber));
+        Assert.Equal("123456789012", matcher.ProjectNumber);
+        Assert.True(matcher.Matches(byId));
+        Assert.Equal("3", byId.Version);
+        Assert.False(matcher.Matches(other));
+        Assert.False(matcher.Matches(regional));
+        Assert.False(GcpResourceNames.TryParse("projects/p/secrets/db/versions", out _));
+        Assert.False(GcpResourceNames.TryParse("projects//secrets/db", out _));
+    }
+
+    [Fact]
+    public async Task ProjectFromGoogleCloudProject_WhenNotSet()
+    {
+        await using var f = await GcpFixture.StartAsync();
+        f.Gcp.CreateSecret("FromEnv", "e");
+        Environment.SetEnvironmentVariable("GOOGLE_CLOUD_PROJECT", GcpEmulator.ProjectNumber);
+        try
+        {
+            var config = f.Build(o => o.ProjectId = null);
+
+            Assert.Equal("e", config["FromEnv"]);
+            Assert.All(f.Gcp.Requests, r => Assert.Contains($"projects/{GcpEmulator.ProjectNumber}/", r, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GOOGLE_CLOUD_PROJECT", null);
+        }
+    }
 }

@@ -50,9 +50,6 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
     /// <summary>Gets 1: each access is its own call, retried on its own; the engine runs <c>MaxConcurrency</c> of them at once.</summary>
     public int MaxBatchSize => 1;
 
-    /// <summary>Gets the number of <c>secrets.list</c> listings made (not pages).</summary>
-    internal int Discoveries { get; private set; }
-
     /// <summary>Gets or sets the source of randomness for the discovery jitter (uniform in [0, 1)); tests replace it.</summary>
     internal Func<double> Random { get; set; } = System.Random.Shared.NextDouble;
 
@@ -169,7 +166,6 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
                 return _discovered;
             }
 
-            Discoveries++;
             _discoveryFailing = false;
             var discovered = new List<SecretMetadata>(resources.Count);
             foreach (var resource in resources)
