@@ -267,12 +267,19 @@ public sealed class SecretManagerTests
         Assert.Equal("v1", config["Key"]);
         Assert.Equal(1, f.Gcp.Count("versions.list"));
 
-        await config.GetSecretsManager().RefreshAsync();
-        Assert.Equal(1, f.Gcp.Count("versions.list")); // the fallback is remembered until the next discovery
+        var result = await config.GetSecretsManager().RefreshAsync();
+        Assert.False(result.Changed);
+        Assert.Equal(1, f.Gcp.Count("versions.list")); // the fallback is remembered, not looked up on every poll
 
         f.Gcp.SetVersionState("Key", 2, "ENABLED");
+        f.Gcp.SetVersionState("Key", 1, "DISABLED"); // the remembered fallback stops being readable: resolve again
+        result = await config.GetSecretsManager().RefreshAsync();
+        Assert.True(result.Changed);
+        Assert.Equal("v2", config["Key"]);
+        Assert.Equal(2, f.Gcp.Count("versions.list"));
+
         f.Gcp.AddVersion("Key", "v4");
-        var result = await config.GetSecretsManager().RefreshAsync();
+        result = await config.GetSecretsManager().RefreshAsync();
         Assert.True(result.Changed);
         Assert.Equal("v4", config["Key"]);
     }

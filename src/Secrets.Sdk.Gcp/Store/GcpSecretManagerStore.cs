@@ -116,18 +116,7 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
         }
         catch (SecretStoreException ex) when (version == Latest && ex.ErrorCode == "FAILED_PRECONDITION")
         {
-            // The newest version is DISABLED or DESTROYED, and the API's 'latest' is simply the newest version
-            // (https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets.versions/access). Use the newest
-            // ENABLED one instead; it is looked up with versions.list (a scarce metadata read) once per discovery interval.
-            if (!_latestFallbacks.TryGetValue(id, out var enabled))
-            {
-                enabled = await _client.NewestEnabledVersionAsync(parent, id, cancellationToken).ConfigureAwait(false)
-                    ?? throw new SecretStoreException($"Secret '{id}' has no ENABLED version ({ex.Message}).", SecretErrorKind.Disabled, Name, id, ex.Status, ex.ErrorCode, innerException: ex);
-                _latestFallbacks[id] = enabled;
-                LogLatestFallback(_logger, Name, id, enabled);
-            }
-
-            read = await _client.AccessAsync(parent, id, enabled.ToString(CultureInfo.InvariantCulture), _options.AllowMissingChecksum, cancellationToken).ConfigureAwait(false);
+            read = await AccessNewestEnabledAsync(parent, id, ex, cancellationToken).ConfigureAwait(false);
         }
 
         if (!GcpResourceNames.TryParse(read.Name, out var parsed) || parsed.SecretId != id || parsed.Version is null || !_matcher!.Matches(parsed))
@@ -136,6 +125,33 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
         }
 
         return SecretReadResult.Success(secret, new Secret(secret with { Version = parsed.Version }, SecretValue.FromBytes(read.Data)));
+    }
+
+    /// <summary>
+    /// The newest version is DISABLED or DESTROYED, and the API's <c>latest</c> is simply the newest version
+    /// (https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets.versions/access), so read the newest
+    /// ENABLED one instead. It is found with <c>versions.list</c> (a scarce metadata read) and remembered until the next
+    /// discovery, until <c>latest</c> is readable again, or until the remembered version stops being readable.
+    /// </summary>
+    private async Task<(string Name, byte[] Data)> AccessNewestEnabledAsync(string parent, string id, SecretStoreException latestError, CancellationToken cancellationToken)
+    {
+        if (_latestFallbacks.TryGetValue(id, out var remembered))
+        {
+            try
+            {
+                return await _client.AccessAsync(parent, id, remembered.ToString(CultureInfo.InvariantCulture), _options.AllowMissingChecksum, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SecretStoreException ex) when (ex.ErrorCode == "FAILED_PRECONDITION" || ex.Kind == SecretErrorKind.NotFound)
+            {
+                _latestFallbacks.TryRemove(id, out _);
+            }
+        }
+
+        var enabled = await _client.NewestEnabledVersionAsync(parent, id, cancellationToken).ConfigureAwait(false)
+            ?? throw new SecretStoreException($"Secret '{id}' has no ENABLED version ({latestError.Message}).", SecretErrorKind.Disabled, Name, id, latestError.Status, latestError.ErrorCode, innerException: latestError);
+        _latestFallbacks[id] = enabled;
+        LogLatestFallback(_logger, Name, id, enabled);
+        return await _client.AccessAsync(parent, id, enabled.ToString(CultureInfo.InvariantCulture), _options.AllowMissingChecksum, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<SecretMetadata>> DiscoverAsync(CancellationToken cancellationToken)
