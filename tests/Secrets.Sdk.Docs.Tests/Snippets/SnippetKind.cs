@@ -1,0 +1,11 @@
+namespace Secrets.Sdk.Docs.Tests.Snippets;
+
+/// <summary>How a snippet is compiled (docs/architecture.md, "Docs that compile").</summary>
+public enum SnippetKind
+{
+    /// <summary>A program: top-level statements (and types after them), with the standard prelude.</summary>
+    Program,
+
+    /// <summary>Member declarations without bodies (a contract excerpt), compiled inside an interface.</summary>
+    InterfaceMembers,
+}
