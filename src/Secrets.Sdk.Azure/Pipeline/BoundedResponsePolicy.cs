@@ -1,3 +1,4 @@
+using System.Buffers;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
@@ -58,22 +59,31 @@ internal sealed class BoundedResponsePolicy(int maxBytes) : HttpPipelinePolicy
 
         using (stream)
         {
-            if (response.Headers.ContentLength > maxBytes)
+            var length = response.Headers.ContentLength;
+            if (length > maxBytes)
             {
                 throw TooLarge();
             }
 
-            var copy = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = async ? await stream.ReadAsync(chunk, message.CancellationToken).ConfigureAwait(false) : stream.Read(chunk)) > 0)
+            // Sized from Content-Length when the server sent one (one exact allocation); a pooled chunk either way.
+            var copy = new MemoryStream(length is > 0 ? (int)length.Value : 0);
+            var chunk = ArrayPool<byte>.Shared.Rent(8192);
+            try
             {
-                if (copy.Length + read > maxBytes)
+                int read;
+                while ((read = async ? await stream.ReadAsync(chunk, message.CancellationToken).ConfigureAwait(false) : stream.Read(chunk)) > 0)
                 {
-                    throw TooLarge();
-                }
+                    if (copy.Length + read > maxBytes)
+                    {
+                        throw TooLarge();
+                    }
 
-                copy.Write(chunk, 0, read);
+                    copy.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
             }
 
             copy.Position = 0;
