@@ -68,6 +68,20 @@ public sealed class KmsKeyEncryptionKeyTests
     }
 
     [Fact]
+    public async Task EncryptAnswerThatDidNotVerifyTheRequestCrcs_IsDiscarded()
+    {
+        await using var f = await GcpFixture.StartAsync();
+        var key = f.Gcp.CreateCryptoKey("global", "ring", "kek");
+        using var kek = Kek(f, key);
+        f.Gcp.AcknowledgeKmsRequestCrc = false;
+
+        var ex = await Assert.ThrowsAsync<KeyEncryptionKeyException>(async () => await kek.WrapKeyAsync(new byte[32], Context, default));
+
+        Assert.Contains("verifiedPlaintextCrc32c=False", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(GcpKmsKeyEncryptionKey.Provider, ex.ProviderId);
+    }
+
+    [Fact]
     public async Task DisabledPrimaryVersion_IsLearnedAgain_OldVersionsStillUnwrap()
     {
         await using var f = await GcpFixture.StartAsync();

@@ -67,6 +67,13 @@ public sealed class GcpEmulator : IAsyncDisposable
     /// <summary>Gets or sets a value indicating whether the next page tokens repeat (a broken server, to test the paging guard).</summary>
     public bool RepeatPageTokens { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether KMS encrypt acknowledges the request's CRC32C fields
+    /// (<c>verifiedPlaintextCrc32c</c>, <c>verifiedAdditionalAuthenticatedDataCrc32c</c>); false acts like a server or proxy
+    /// that ignored them. Default: true.
+    /// </summary>
+    public bool AcknowledgeKmsRequestCrc { get; set; } = true;
+
     /// <summary>Gets every request as <c>operation resource</c>, in order.</summary>
     public IReadOnlyList<string> Requests => _requests.ToArray();
 
@@ -498,8 +505,8 @@ public sealed class GcpEmulator : IAsyncDisposable
             ["name"] = $"{route.KeyName}/cryptoKeyVersions/{number}", // KMS names the key as the request did
             ["ciphertext"] = Convert.ToBase64String(ciphertext),
             ["ciphertextCrc32c"] = crc.ToString(CultureInfo.InvariantCulture),
-            ["verifiedPlaintextCrc32c"] = request.ContainsKey("plaintextCrc32c"),
-            ["verifiedAdditionalAuthenticatedDataCrc32c"] = request.ContainsKey("additionalAuthenticatedDataCrc32c"),
+            ["verifiedPlaintextCrc32c"] = AcknowledgeKmsRequestCrc && request.ContainsKey("plaintextCrc32c"),
+            ["verifiedAdditionalAuthenticatedDataCrc32c"] = AcknowledgeKmsRequestCrc && request.ContainsKey("additionalAuthenticatedDataCrc32c"),
             ["protectionLevel"] = "SOFTWARE",
         });
     }
