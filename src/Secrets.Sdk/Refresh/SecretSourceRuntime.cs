@@ -26,6 +26,7 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
     private readonly SecretLeaseManager? _leases;
     private volatile SourceState _state = SourceState.Empty;
     private Task<RefreshOutcome>? _inflight;
+    private bool _inflightFromLoop;
     private int _stopped;
 
     public SecretSourceRuntime(ISecretStore store, SecretSourceOptions options, bool ownsStore, TimeProvider timeProvider, ILoggerFactory loggerFactory, Func<SecretSourceRuntime, IReadOnlyList<string>> publish, Func<double>? random = null)
@@ -38,7 +39,7 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
         _store = new InstrumentedStore(store, options.Resilience.BuildPipeline(timeProvider, Name), timeProvider, Name);
         _builder = new SnapshotBuilder(options, Name);
         _status = new SourceStatusTracker(Name, timeProvider, _logger);
-        _loop = new RefreshLoop(Name, options, new RefreshSchedule(options, random), _status, ct => RefreshAsync(ct), timeProvider, _logger);
+        _loop = new RefreshLoop(Name, options, new RefreshSchedule(options, random), _status, ct => RefreshAsync(fromLoop: true, ct), timeProvider, _logger);
         _publish = publish;
         _sourceTag = new("source", Name);
         if (store is ILeasedSecretStore)
@@ -96,10 +97,14 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
     }
 
     /// <summary>
-    /// Refreshes once, or joins the pass already running (so concurrent callers cause one backend pass and all get its
-    /// result). Never throws for store failures (stale-if-error); <paramref name="cancellationToken"/> cancels the wait only.
+    /// Refreshes once, or joins the pass already running, so concurrent callers cause one backend pass and all get its
+    /// result. A caller never joins a pass the background loop started (it may have listed before the caller's change):
+    /// it gets the next pass, which starts when the loop's ends and is shared by every caller arriving meanwhile. Never
+    /// throws for store failures (stale-if-error); <paramref name="cancellationToken"/> cancels the wait only.
     /// </summary>
-    public Task<RefreshOutcome> RefreshAsync(CancellationToken cancellationToken)
+    public Task<RefreshOutcome> RefreshAsync(CancellationToken cancellationToken) => RefreshAsync(fromLoop: false, cancellationToken);
+
+    private Task<RefreshOutcome> RefreshAsync(bool fromLoop, CancellationToken cancellationToken)
     {
         Task<RefreshOutcome> pass;
         lock (_flightGate)
@@ -111,8 +116,19 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
 
             if (_inflight is not { IsCompleted: false } running)
             {
-                var initial = !_status.IsLoaded;
-                running = Task.Run(() => RunPassAsync(initial, _stopping.Token));
+                running = Task.Run(() => RunPassAsync(_stopping.Token));
+                _inflightFromLoop = fromLoop;
+                Volatile.Write(ref _inflight, running);
+            }
+            else if (_inflightFromLoop && !fromLoop)
+            {
+                var loopPass = running;
+                running = Task.Run(async () =>
+                {
+                    await loopPass.ConfigureAwait(false);
+                    return await RunPassAsync(_stopping.Token).ConfigureAwait(false);
+                });
+                _inflightFromLoop = false;
                 Volatile.Write(ref _inflight, running);
             }
 
@@ -235,8 +251,14 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
         return lease;
     }
 
-    private async Task<RefreshOutcome> RunPassAsync(bool initial, CancellationToken cancellationToken)
+    private async Task<RefreshOutcome> RunPassAsync(CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new RefreshOutcome([], new OperationCanceledException(cancellationToken));
+        }
+
+        var initial = !_status.IsLoaded;
         using var activity = SecretsTelemetry.ActivitySource.StartActivity(initial ? "secrets.load" : "secrets.refresh");
         activity?.SetTag("secrets.source", Name);
         var started = _timeProvider.GetTimestamp();

@@ -109,18 +109,21 @@ public sealed class StartupDeadlineTests
     public async Task OptionalSourceWithinItsWait_IsPartOfTheFirstSnapshot()
     {
         var time = new ManualTimeProvider();
-        var optional = new InMemorySecretStore("slow-" + Guid.NewGuid().ToString("N"), time) { Latency = TimeSpan.FromSeconds(1) };
+        var latency = TimeSpan.FromMilliseconds(500);
+        var optional = new InMemorySecretStore("slow-" + Guid.NewGuid().ToString("N"), time) { Latency = latency };
         optional.Set("A", "1");
         var start = time.GetUtcNow();
 
+        // List and get answer at 0.5 s and 1 s, well inside the 2 s optional wait.
         var build = Task.Run(() => TestConfig.Build(time, (optional, TestConfig.Options(o => o.Optional = true))).Config);
-        await Waits.UntilAsync(() => time.PendingDueTimes.Contains(start + TimeSpan.FromSeconds(1)), "the slow list call");
-        time.Advance(TimeSpan.FromSeconds(1));
-        await Waits.UntilAsync(() => time.PendingDueTimes.Contains(start + TimeSpan.FromSeconds(2)) && optional.GetCalls == 1, "the slow get call");
-        time.Advance(TimeSpan.FromSeconds(1));
+        await Waits.UntilAsync(() => time.PendingDueTimes.Contains(start + latency), "the slow list call");
+        time.Advance(latency);
+        await Waits.UntilAsync(() => time.PendingDueTimes.Contains(start + (2 * latency)) && optional.GetCalls == 1, "the slow get call");
+        time.Advance(latency);
         var config = await build.WaitAsync(Waits.Guard);
 
         Assert.Equal("1", config["A"]);
+        Assert.True(time.GetUtcNow() < start + TimeSpan.FromSeconds(2));
     }
 
     [Fact]
