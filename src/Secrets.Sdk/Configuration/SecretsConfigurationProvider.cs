@@ -173,57 +173,63 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
 
     private IReadOnlyList<string> Publish(string sourceName, bool startup)
     {
-        IReadOnlyList<string> changed;
-        lock (_publishGate)
+        // Everything but the swap and the token fire happens first, so a reader that sees the new values finds the
+        // reload already fired (or firing) as soon after as possible.
+        var previous = Publishing.Value;
+        Publishing.Value = this;
+        try
         {
-            if (!startup && !_started)
+            IReadOnlyList<string> changed;
+            ConfigurationReloadToken fired;
+            lock (_publishGate)
             {
-                return []; // Still starting: the startup merge picks this source's entries up.
-            }
+                if (!startup && !_started)
+                {
+                    return []; // Still starting: the startup merge picks this source's entries up.
+                }
 
-            _started = true;
-            var merged = new Dictionary<string, string?>(_snapshot.Values.Count, StringComparer.OrdinalIgnoreCase);
-            foreach (var source in Sources)
-            {
-                foreach (var (key, value) in source.Entries.Values)
+                _started = true;
+                var merged = new Dictionary<string, string?>(_snapshot.Values.Count, StringComparer.OrdinalIgnoreCase);
+                foreach (var source in Sources)
+                {
+                    foreach (var (key, value) in source.Entries.Values)
+                    {
+                        merged[key] = value;
+                    }
+                }
+
+                foreach (var (key, value) in _overrides)
                 {
                     merged[key] = value;
                 }
+
+                var after = SecretSnapshot.Own(merged);
+                changed = SecretSnapshot.Diff(_snapshot, after);
+                if (changed.Count == 0)
+                {
+                    return changed;
+                }
+
+                var next = new ConfigurationReloadToken();
+                _snapshot = after;
+                _values = after.Values;
+                if (startup)
+                {
+                    return changed; // The first snapshot is what Load() returns with: nothing to reload.
+                }
+
+                fired = Interlocked.Exchange(ref _reloadToken, next);
             }
 
-            foreach (var (key, value) in _overrides)
-            {
-                merged[key] = value;
-            }
-
-            var after = SecretSnapshot.Own(merged);
-            changed = SecretSnapshot.Diff(_snapshot, after);
-            if (changed.Count == 0)
-            {
-                return changed;
-            }
-
-            _snapshot = after;
-            _values = after.Values;
-        }
-
-        if (!startup)
-        {
+            fired.OnReload();
             SecretsTelemetry.Reloads.Add(1, new KeyValuePair<string, object?>("source", sourceName));
-            var previous = Publishing.Value;
-            Publishing.Value = this;
-            try
-            {
-                Interlocked.Exchange(ref _reloadToken, new ConfigurationReloadToken()).OnReload();
-                Hub.RaiseChanged(sourceName, changed);
-            }
-            finally
-            {
-                Publishing.Value = previous;
-            }
+            Hub.RaiseChanged(sourceName, changed);
+            return changed;
         }
-
-        return changed;
+        finally
+        {
+            Publishing.Value = previous;
+        }
     }
 
     private async Task StartupAsync()
