@@ -92,4 +92,27 @@ public sealed class BackoffAndCoalescingTests
         Assert.Equal(3, store.ListCalls); // load, throttled try, its retry: the joined caller added no pass
         Assert.Equal($"cred-{store.LeasesOf("database/creds/app").Count}", config["Database"]); // the refresh never undid a rotation
     }
+
+    [Fact]
+    public async Task ExplicitRefresh_NeverJoinsAPassTheLoopStarted_ItGetsTheNextOne()
+    {
+        var time = new ManualTimeProvider();
+        var store = new InMemorySecretStore("mem", time);
+        store.Set("A", "1");
+        var (config, manager) = TestConfig.Build(time, (store, TestConfig.Options(o => o.RefreshInterval = TimeSpan.FromMinutes(5))));
+        await Waits.UntilAsync(() => time.PendingTimers == 1, "the loop's poll timer");
+        store.HangEverything();
+        time.Advance(TimeSpan.FromMinutes(5));
+        await Waits.UntilAsync(() => store.HangingCalls == 1, "the loop's pass to reach the silent backend");
+
+        store.Set("A", "2"); // while the loop's pass is in flight: the caller must get a pass of its own
+        var explicitRefresh = manager.RefreshAsync();
+        var joined = manager.RefreshAsync();
+        store.ClearFailures();
+        var results = await Task.WhenAll(explicitRefresh, joined).WaitAsync(Waits.Guard);
+
+        Assert.All(results, r => Assert.True(r.Succeeded));
+        Assert.Equal("2", config["A"]);
+        Assert.Equal(3, store.ListCalls); // load, the loop's pass, one shared explicit pass
+    }
 }
