@@ -20,7 +20,6 @@ public sealed class MountedFilesHostTests
             {
                 o.UseFileSystemWatcher = false;
                 o.ChangeDebounce = TimeSpan.Zero;
-                o.MinimumRefreshInterval = TimeSpan.Zero; // The refresh loop may start after the first Advance; no manual-clock wait then.
             });
         });
         builder.Services.Configure<Db>(builder.Configuration.GetSection("Database"));

@@ -27,7 +27,9 @@ internal sealed class RefreshLoop(
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)
         {
-            _loop = Task.Run(() => RunAsync(_stopping.Token));
+            // The minimum interval counts from the load that just finished, not from whenever the loop's task gets a thread.
+            var started = timeProvider.GetUtcNow();
+            _loop = Task.Run(() => RunAsync(started, _stopping.Token));
         }
     }
 
@@ -50,9 +52,8 @@ internal sealed class RefreshLoop(
         _stopping.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    private async Task RunAsync(DateTimeOffset lastRun, CancellationToken cancellationToken)
     {
-        var lastRun = timeProvider.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
             try
