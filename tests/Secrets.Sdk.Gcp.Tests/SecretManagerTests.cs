@@ -188,6 +188,23 @@ public sealed class SecretManagerTests
     }
 
     [Fact]
+    public async Task SourceMaxSecretBytes_IsTheTransportsValueLimitToo()
+    {
+        await using var f = await GcpFixture.StartAsync();
+        f.Gcp.CreateSecret("Big", new string('x', 1536 * 1024));
+
+        var refused = Assert.Throws<SecretsLoadException>(() => f.Build(o => o.AddSecret("Big")));
+        var config = f.Build(o =>
+        {
+            o.MaxSecretBytes = 2 * 1024 * 1024;
+            o.AddSecret("Big");
+        });
+
+        Assert.Contains("Big", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1536 * 1024, config["Big"]!.Length);
+    }
+
+    [Fact]
     public async Task MissingChecksum_IsRefusedByDefault_AcceptedWhenAllowed()
     {
         await using var f = await GcpFixture.StartAsync();

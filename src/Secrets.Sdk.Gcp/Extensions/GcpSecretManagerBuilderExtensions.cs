@@ -21,6 +21,7 @@ public static class GcpSecretManagerBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var options = new GcpSecretManagerSourceOptions();
         configure(options);
+        options.Http.MaxSecretBytes = options.MaxSecretBytes; // One knob: the source's value limit is the transport's.
         options.Validate();
 
         var fromEnvironment = Environment.GetEnvironmentVariable("GOOGLE_CLOUD_PROJECT");
