@@ -19,14 +19,12 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
     private readonly SourceStatusTracker _status;
     private readonly RefreshLoop _loop;
     private readonly object _commitGate = new();
-    private readonly object _flightGate = new();
+    private readonly RefreshFlight _flight;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Func<SecretSourceRuntime, IReadOnlyList<string>> _publish;
     private readonly KeyValuePair<string, object?> _sourceTag;
     private readonly SecretLeaseManager? _leases;
     private volatile SourceState _state = SourceState.Empty;
-    private Task<RefreshOutcome>? _inflight;
-    private bool _inflightFromLoop;
     private int _stopped;
 
     public SecretSourceRuntime(ISecretStore store, SecretSourceOptions options, bool ownsStore, TimeProvider timeProvider, ILoggerFactory loggerFactory, Func<SecretSourceRuntime, IReadOnlyList<string>> publish, Func<double>? random = null)
@@ -40,6 +38,7 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
         _builder = new SnapshotBuilder(options, Name);
         _status = new SourceStatusTracker(Name, timeProvider, _logger);
         _loop = new RefreshLoop(Name, options, new RefreshSchedule(options, random), _status, ct => RefreshAsync(fromLoop: true, ct), timeProvider, _logger);
+        _flight = new RefreshFlight(() => RunPassAsync(_stopping.Token));
         _publish = publish;
         _sourceTag = new("source", Name);
         if (store is ILeasedSecretStore)
@@ -74,7 +73,7 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
             var state = _state;
             return _status.Snapshot(Options, state.Secrets.Count, state.Entries.Values.Count) with
             {
-                IsLoading = !_status.IsLoaded && Volatile.Read(ref _inflight) is { IsCompleted: false },
+                IsLoading = !_status.IsLoaded && _flight.IsRunning,
             };
         }
     }
@@ -106,33 +105,9 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
 
     private Task<RefreshOutcome> RefreshAsync(bool fromLoop, CancellationToken cancellationToken)
     {
-        Task<RefreshOutcome> pass;
-        lock (_flightGate)
+        if (Volatile.Read(ref _stopped) != 0 || _flight.Join(fromLoop) is not { } pass)
         {
-            if (Volatile.Read(ref _stopped) != 0)
-            {
-                return Task.FromResult(new RefreshOutcome([], new ObjectDisposedException(Name, $"Secret source '{Name}' is stopped.")));
-            }
-
-            if (_inflight is not { IsCompleted: false } running)
-            {
-                running = Task.Run(() => RunPassAsync(_stopping.Token));
-                _inflightFromLoop = fromLoop;
-                Volatile.Write(ref _inflight, running);
-            }
-            else if (_inflightFromLoop && !fromLoop)
-            {
-                var loopPass = running;
-                running = Task.Run(async () =>
-                {
-                    await loopPass.ConfigureAwait(false);
-                    return await RunPassAsync(_stopping.Token).ConfigureAwait(false);
-                });
-                _inflightFromLoop = false;
-                Volatile.Write(ref _inflight, running);
-            }
-
-            pass = running;
+            return Task.FromResult(new RefreshOutcome([], new ObjectDisposedException(Name, $"Secret source '{Name}' is stopped.")));
         }
 
         return cancellationToken.CanBeCanceled ? pass.WaitAsync(cancellationToken) : pass;
@@ -174,14 +149,9 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
             notifying.Changed -= OnStoreChanged;
         }
 
+        var inflight = _flight.Close();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.StopAsync().ConfigureAwait(false);
-        Task<RefreshOutcome>? inflight;
-        lock (_flightGate)
-        {
-            inflight = _inflight;
-        }
-
         if (inflight is not null)
         {
             await inflight.ConfigureAwait(false); // A pass never throws; it ends promptly once cancelled.
@@ -274,31 +244,15 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
             }
 
             var reads = await _store.ReadAsync(plan.ToRead, Options.MaxConcurrency, cancellationToken).ConfigureAwait(false);
-            var updates = new Dictionary<string, LoadedSecret>(StringComparer.Ordinal);
-            var failures = new List<(SecretMetadata Metadata, Exception Error)>();
-            foreach (var (requested, secret, error) in reads)
+            var (updates, failures, mapped, orphaned) = _builder.MapReads(reads);
+            foreach (var (name, lease) in mapped)
             {
-                if (secret?.Lease is { } lease)
-                {
-                    minted[requested.Name] = lease;
-                }
+                minted[name] = lease;
+            }
 
-                try
-                {
-                    if (secret is not null)
-                    {
-                        var metadata = secret.Metadata.Version is null && requested.Version is not null ? requested : secret.Metadata;
-                        updates[requested.Name] = new LoadedSecret(metadata, _builder.MapSecret(secret), null);
-                        continue;
-                    }
-                }
-                catch (SecretStoreException ex)
-                {
-                    failures.Add((requested, ex));
-                    continue;
-                }
-
-                failures.Add((requested, error!));
+            if (orphaned.Count > 0)
+            {
+                await RevokeUntrackedAsync(orphaned).ConfigureAwait(false);
             }
 
             if (initial && failures.FirstOrDefault(f => !Options.Optional && !f.Metadata.Optional) is { Error: not null } fatal)
@@ -309,12 +263,6 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
                     Name,
                     fatal.Metadata.Name,
                     fatal.Error);
-            }
-
-            // A failed secret keeps its last good value; its version stays the old one, so it is read again next time.
-            foreach (var (metadata, _) in failures)
-            {
-                minted.Remove(metadata.Name);
             }
 
             var changed = Commit(updates, minted, plan.Listed);
@@ -439,36 +387,11 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
         return _publish(this);
     }
 
-    private async Task RevokeUntrackedAsync(IEnumerable<SecretLease> leases)
-    {
-        if (_store.Store is not ILeasedSecretStore renewer)
-        {
-            return;
-        }
-
-        foreach (var lease in leases.ToArray())
-        {
-            try
-            {
-                using var bound = new CancellationTokenSource();
-                var revocation = renewer.RevokeLeaseAsync(lease, bound.Token).AsTask();
-                if (!await BoundedWait.CompletesWithinAsync(revocation, ShutdownBound, _timeProvider).ConfigureAwait(false))
-                {
-                    await bound.CancelAsync().ConfigureAwait(false);
-                }
-
-                await revocation.ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // A credential we could not commit is revoked best-effort; it expires on its own.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                EngineLog.ShutdownRevokeFailed(_logger, Name, ex.GetType().Name);
-            }
-        }
-    }
-
-    private static TimeSpan ShutdownBound => TimeSpan.FromSeconds(10);
+    /// <summary>Revokes leases that were minted but never tracked (their secret failed, or the pass did), best effort.</summary>
+    private Task RevokeUntrackedAsync(IEnumerable<SecretLease> leases) =>
+        _store.Store is ILeasedSecretStore renewer
+            ? LeaseRevocation.RevokeBestEffortAsync(renewer, leases, TimeSpan.FromSeconds(10), _timeProvider, _logger, Name)
+            : Task.CompletedTask;
 
     private void OnStoreChanged(object? sender, EventArgs e) => _loop.Signal();
 }

@@ -8,6 +8,44 @@ namespace Secrets.Sdk;
 /// </summary>
 internal sealed class SnapshotBuilder(SecretSourceOptions options, string sourceName)
 {
+    /// <summary>
+    /// Maps every read of a pass on its own: a secret that was not read, or cannot be mapped, becomes a failure while
+    /// the others become updates.
+    /// </summary>
+    public MappedReads MapReads(IReadOnlyList<SecretReadOutcome> reads)
+    {
+        var mapped = new MappedReads(new(StringComparer.Ordinal), [], new(StringComparer.Ordinal), []);
+        foreach (var (requested, secret, error) in reads)
+        {
+            if (secret is null)
+            {
+                mapped.Failures.Add((requested, error!));
+                continue;
+            }
+
+            try
+            {
+                // A store that answers without a version keeps the listed one, so the next plan compares like with like.
+                var metadata = secret.Metadata.Version is null && requested.Version is not null ? requested : secret.Metadata;
+                mapped.Updates[requested.Name] = new LoadedSecret(metadata, MapSecret(secret), null);
+                if (secret.Lease is { } lease)
+                {
+                    mapped.Minted[requested.Name] = lease;
+                }
+            }
+            catch (SecretStoreException ex)
+            {
+                mapped.Failures.Add((requested, ex));
+                if (secret.Lease is { } orphan)
+                {
+                    mapped.Orphaned.Add(orphan);
+                }
+            }
+        }
+
+        return mapped;
+    }
+
     /// <summary>Maps one secret to its entries.</summary>
     /// <exception cref="SecretStoreException">The value cannot be mapped; the message names the reason, never the value.</exception>
     public KeyValuePair<string, string?>[] MapSecret(Secret secret)

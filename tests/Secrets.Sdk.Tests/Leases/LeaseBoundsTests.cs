@@ -65,6 +65,31 @@ public sealed class LeaseBoundsTests
         Assert.Contains(nameof(SecretLeaseOptions.MinimumLeaseDuration), ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CredentialThatCannotBeMapped_IsRevoked_NotLeftToExpire()
+    {
+        var time = new ManualTimeProvider();
+        var store = new InMemorySecretStore("unmappable-" + Guid.NewGuid().ToString("N"), time);
+        store.SetDynamic(Path, n => $"credential-{n}", ttl: TimeSpan.FromHours(1), maxTtl: TimeSpan.FromHours(8));
+        var options = TestConfig.Options(o =>
+        {
+            o.Optional = true;
+            o.RefreshInterval = null;
+            o.MaxSecretBytes = 4; // every credential is over the limit: its secret fails alone
+        });
+
+        var config = new ConfigurationBuilder().AddSecretsManager(s =>
+        {
+            s.TimeProvider = time;
+            s.AddStore(store, options);
+        }).Build();
+
+        var lease = Assert.Single(store.LeasesOf(Path));
+        await Waits.UntilAsync(() => store.IsLeaseRevoked(lease), "the unusable credential to be revoked");
+        Assert.Null(config["Database"]);
+        Assert.Contains(Path, config.GetSecretsManager().Sources[0].FailedSecrets);
+    }
+
     private static (IConfigurationRoot Config, ISecretsManager Manager) Build(ManualTimeProvider time, InMemorySecretStore store, ILoggerFactory? loggerFactory)
     {
         var options = TestConfig.Options(o =>
