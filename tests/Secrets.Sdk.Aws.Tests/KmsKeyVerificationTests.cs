@@ -91,26 +91,4 @@ public sealed class KmsKeyVerificationTests
         using var encryptor = new EnvelopeEncryptor(kek);
         return await encryptor.EncryptAsync("payload"u8.ToArray(), Context);
     }
-
-    /// <summary>An attacker who knows the data key writes a message whose header names another KMS key.</summary>
-    private sealed class RelabellingKek(IKeyEncryptionKey inner, string claimedKeyId) : IKeyEncryptionKey
-    {
-        public string ProviderId => inner.ProviderId;
-
-        public string KeyId => claimedKeyId;
-
-        public bool CanUnwrap(string providerId, string keyId) => false;
-
-        public async ValueTask<GeneratedDataKey> GenerateDataKeyAsync(int keySizeBytes, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
-        {
-            using var generated = await inner.GenerateDataKeyAsync(keySizeBytes, context, cancellationToken);
-            return new GeneratedDataKey(generated.Plaintext.ToArray(), generated.Wrapped with { KeyId = claimedKeyId });
-        }
-
-        public async ValueTask<WrappedDataKey> WrapKeyAsync(ReadOnlyMemory<byte> dataKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken) =>
-            (await inner.WrapKeyAsync(dataKey, context, cancellationToken)) with { KeyId = claimedKeyId };
-
-        public ValueTask<byte[]> UnwrapKeyAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken) =>
-            throw new KeyEncryptionKeyException("The relabelling KEK only wraps.");
-    }
 }

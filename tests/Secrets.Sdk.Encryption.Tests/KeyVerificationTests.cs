@@ -1,4 +1,5 @@
 using Secrets.Sdk.Encryption.Tests.Infrastructure;
+using Secrets.Sdk.Tests.Shared;
 
 namespace Secrets.Sdk.Encryption.Tests;
 

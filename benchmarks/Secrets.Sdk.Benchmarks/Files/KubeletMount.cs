@@ -23,10 +23,6 @@ internal sealed class KubeletMount : IDisposable
         }
 
         File.CreateSymbolicLink(Path.Combine(Root, "..data"), timestamped);
-
-        // Until 2 s have passed the reader re-lists "racily" recent directories and re-reads such links, as the first
-        // poll after a kubelet swap does; a mount between swaps is older than that.
-        Thread.Sleep(TimeSpan.FromSeconds(2.5));
     }
 
     public string Root { get; }

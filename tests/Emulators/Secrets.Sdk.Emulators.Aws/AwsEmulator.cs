@@ -1,16 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+
+using Secrets.Sdk.Emulators.Hosting;
 
 namespace Secrets.Sdk.Emulators.Aws;
 
@@ -40,7 +36,7 @@ public sealed class AwsEmulator : IAsyncDisposable
     private readonly HashSet<string> _deniedOperations = new(StringComparer.Ordinal);
     private readonly HashSet<string> _deniedSecrets = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _requests = new();
-    private WebApplication? _app;
+    private LoopbackServer? _server;
     private int _throttleNext;
     private long _versionSerial;
 
@@ -73,22 +69,16 @@ public sealed class AwsEmulator : IAsyncDisposable
     /// <returns>A task that completes when requests are accepted.</returns>
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        _app = builder.Build();
-        _app.Run(HandleAsync);
-        await _app.StartAsync().ConfigureAwait(false);
-        var server = (IServer)_app.Services.GetService(typeof(IServer))!;
-        Address = new Uri(server.Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        _server = await LoopbackServer.StartAsync(HandleAsync).ConfigureAwait(false);
+        Address = _server.Address;
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.DisposeAsync().ConfigureAwait(false);
+            await _server.DisposeAsync().ConfigureAwait(false);
         }
     }
 

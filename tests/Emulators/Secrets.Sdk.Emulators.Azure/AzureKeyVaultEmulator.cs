@@ -1,18 +1,14 @@
 using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+
+using Secrets.Sdk.Emulators.Hosting;
 
 namespace Secrets.Sdk.Emulators.Azure;
 
@@ -57,7 +53,7 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     private readonly Dictionary<string, StoredKey> _keys = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _deniedSecrets = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<string> _requests = new();
-    private WebApplication? _app;
+    private LoopbackServer? _server;
     private bool _listDenied;
     private int _throttleNext;
     private RetryAfterHint _throttleHint;
@@ -100,23 +96,16 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     /// <returns>A task that completes when requests are accepted.</returns>
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate)));
-        _app = builder.Build();
-        _app.Run(HandleAsync);
-        await _app.StartAsync().ConfigureAwait(false);
-        var server = (IServer)_app.Services.GetService(typeof(IServer))!;
-        var address = new Uri(server.Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        VaultUri = new Uri($"https://127.0.0.1:{address.Port}/");
+        _server = await LoopbackServer.StartAsync(HandleAsync, Certificate).ConfigureAwait(false);
+        VaultUri = _server.Address;
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.DisposeAsync().ConfigureAwait(false);
+            await _server.DisposeAsync().ConfigureAwait(false);
         }
 
         lock (_gate)

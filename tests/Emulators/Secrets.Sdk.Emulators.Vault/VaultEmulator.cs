@@ -1,15 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+
+using Secrets.Sdk.Emulators.Hosting;
 
 namespace Secrets.Sdk.Emulators.Vault;
 
@@ -43,7 +40,7 @@ public sealed class VaultEmulator : IAsyncDisposable
     private readonly Dictionary<string, TransitKey> _transit = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly ConcurrentQueue<string> _namespaces = new();
-    private WebApplication? _app;
+    private LoopbackServer? _server;
     private int _failNext;
     private int _failStatus;
     private long _serial;
@@ -91,28 +88,16 @@ public sealed class VaultEmulator : IAsyncDisposable
     /// <returns>A task that completes when the emulator accepts requests.</returns>
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            if (Certificate is { } certificate)
-            {
-                listen.UseHttps(certificate);
-            }
-        }));
-        _app = builder.Build();
-        _app.Run(HandleAsync);
-        await _app.StartAsync().ConfigureAwait(false);
-        var server = (Microsoft.AspNetCore.Hosting.Server.IServer)_app.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer))!;
-        Address = new Uri(server.Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _server = await LoopbackServer.StartAsync(HandleAsync, Certificate).ConfigureAwait(false);
+        Address = _server.Address;
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.DisposeAsync().ConfigureAwait(false);
+            await _server.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Secrets.Sdk.Emulators.Hosting;
 
 namespace Secrets.Sdk.Http.Tests;
 
@@ -21,7 +15,7 @@ public sealed class HostileServer : IAsyncDisposable
     private static readonly byte[] Filler = CreateFiller();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly RequestDelegate _handler;
-    private WebApplication? _app;
+    private LoopbackServer? _server;
 
     private HostileServer(RequestDelegate handler) => _handler = handler;
 
@@ -41,21 +35,8 @@ public sealed class HostileServer : IAsyncDisposable
     public static async Task<HostileServer> StartAsync(RequestDelegate handler, X509Certificate2? certificate = null)
     {
         var server = new HostileServer(handler);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            if (certificate is not null)
-            {
-                listen.UseHttps(certificate);
-            }
-        }));
-        server._app = builder.Build();
-        server._app.Run(server.HandleAsync);
-        await server._app.StartAsync();
-        var addresses = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        var address = addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
-        server.Address = new Uri(address.EndsWith('/') ? address : address + "/");
+        server._server = await LoopbackServer.StartAsync(server.HandleAsync, certificate);
+        server.Address = server._server.Address;
         return server;
     }
 
@@ -102,9 +83,9 @@ public sealed class HostileServer : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
 

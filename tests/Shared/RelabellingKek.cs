@@ -1,8 +1,9 @@
-namespace Secrets.Sdk.Encryption.Tests.Infrastructure;
+namespace Secrets.Sdk.Tests.Shared;
 
 /// <summary>
 /// An attacker's KEK: wraps with <paramref name="inner"/> but writes another key id into the message, which the header
-/// tag then authenticates (the attacker knows the data key), so only the unwrapping KEK can notice the relabel.
+/// tag then authenticates (the attacker knows the data key), so only the unwrapping KEK can notice the relabel. One copy,
+/// linked into the test project of every KEK that must verify what it unwraps.
 /// </summary>
 internal sealed class RelabellingKek(IKeyEncryptionKey inner, string claimedKeyId) : IKeyEncryptionKey
 {

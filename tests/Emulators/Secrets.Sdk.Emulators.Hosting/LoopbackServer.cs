@@ -1,0 +1,56 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Secrets.Sdk.Emulators.Hosting;
+
+/// <summary>
+/// A Kestrel server on 127.0.0.1 with a free port that hands every request to one handler: the host of every wire
+/// emulator. Plain HTTP, or HTTPS when a certificate is given. Logging is off, so tests see only what they capture.
+/// </summary>
+public sealed class LoopbackServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LoopbackServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>Gets the server's base address, <c>http(s)://127.0.0.1:PORT/</c>.</summary>
+    public Uri Address { get; }
+
+    /// <summary>Starts a server that answers every request with <paramref name="handler"/>.</summary>
+    /// <param name="handler">Handles each request.</param>
+    /// <param name="certificate">The server certificate for HTTPS; <see langword="null"/> for plain HTTP.</param>
+    /// <returns>The started server, accepting requests.</returns>
+    public static async Task<LoopbackServer> StartAsync(RequestDelegate handler, X509Certificate2? certificate = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
+        var app = builder.Build();
+        app.Run(handler);
+        await app.StartAsync().ConfigureAwait(false);
+        var server = (IServer)app.Services.GetService(typeof(IServer))!;
+        var port = new Uri(server.Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        var scheme = certificate is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps;
+        return new LoopbackServer(app, new Uri($"{scheme}://127.0.0.1:{port}/"));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
