@@ -1,11 +1,12 @@
 using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Secrets.Sdk.Testing;
 
 /// <summary>
 /// A secret store held in memory, for tests: versioned secrets (set, rotate, disable, delete), dynamic secrets with
 /// leases (TTL, max TTL, renew, revoke, expiry), injected failures and latency, and call counters.
-/// Thread-safe. Pair it with <see cref="ManualTimeProvider"/> to drive time.
+/// Thread-safe. Pair it with a <see cref="FakeTimeProvider"/> to drive time.
 /// </summary>
 public sealed class InMemorySecretStore : ILeasedSecretStore, IChangeNotifyingSecretStore
 {
