@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Polly;
 
 namespace Secrets.Sdk;
 
@@ -9,12 +8,16 @@ namespace Secrets.Sdk;
 /// backend read (per-key single flight, no global lock), and an expired value is served while one background
 /// refresh replaces it.
 /// </summary>
+/// <remarks>
+/// Build one over a store you own with the constructor, or over a configured source by its name with
+/// <see cref="ISecretsManager.CreateCache"/> (or <c>services.AddSecretCache(sourceName)</c> for a keyed DI singleton).
+/// A leased dynamic credential is never cached: it is revoked and the read fails (read those through configuration).
+/// </remarks>
 public sealed class SecretCache : IDisposable
 {
-    private readonly ISecretStore _store;
+    private readonly SecretCacheReader _reader;
     private readonly SecretCacheOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly ResiliencePipeline _pipeline;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<SecretValue>>> _inflight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
@@ -23,10 +26,15 @@ public sealed class SecretCache : IDisposable
     /// <summary>Creates a cache over <paramref name="store"/>.</summary>
     /// <param name="store">Where values are read from.</param>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     public SecretCache(ISecretStore store, SecretCacheOptions? options = null)
+        : this(options, o => new StoreCacheReader(store ?? throw new ArgumentNullException(nameof(store)), o.Resilience.BuildPipeline(o.TimeProvider, "SecretCache:" + store.Name)))
     {
-        ArgumentNullException.ThrowIfNull(store);
-        _store = store;
+    }
+
+    /// <summary>Creates a cache that reads through <paramref name="createReader"/> (a configured source, for <see cref="ISecretsManager.CreateCache"/>).</summary>
+    internal SecretCache(SecretCacheOptions? options, Func<SecretCacheOptions, SecretCacheReader> createReader)
+    {
         _options = options ?? new SecretCacheOptions();
         if (_options.MaxEntries < 1)
         {
@@ -39,8 +47,11 @@ public sealed class SecretCache : IDisposable
         }
 
         _timeProvider = _options.TimeProvider;
-        _pipeline = _options.Resilience.BuildPipeline(_timeProvider, "SecretCache:" + store.Name);
+        _reader = createReader(_options);
     }
+
+    /// <summary>Gets the name of the store or source this cache reads from.</summary>
+    public string SourceName => _reader.Name;
 
     /// <summary>Gets the number of cached values.</summary>
     public int Count => _entries.Count;
@@ -114,17 +125,7 @@ public sealed class SecretCache : IDisposable
     {
         try
         {
-            var token = _disposing.Token;
-            var requested = new SecretMetadata(name);
-            var results = await _pipeline.ExecuteAsync(ct => _store.GetSecretsAsync([requested], ct), token).ConfigureAwait(false);
-            var result = results.FirstOrDefault(r => string.Equals(r.Requested.Name, name, StringComparison.Ordinal))
-                ?? throw new SecretStoreException($"Store '{_store.Name}' returned no result for secret '{name}'.", SecretErrorKind.InvalidResponse, _store.Name, name);
-            if (result.Error is { } error)
-            {
-                throw error;
-            }
-
-            var value = result.Secret!.Value;
+            var value = await _reader.ReadAsync(name, _timeProvider, _disposing.Token).ConfigureAwait(false);
             _entries[name] = new Entry(value, _timeProvider.GetUtcNow()) { LastAccess = Interlocked.Increment(ref _clock) };
             EvictIfNeeded();
             return value;
@@ -152,7 +153,7 @@ public sealed class SecretCache : IDisposable
     }
 
     private void CountLookup(string result) =>
-        SecretsTelemetry.CacheLookups.Add(1, new KeyValuePair<string, object?>("store", _store.Name), new KeyValuePair<string, object?>("result", result));
+        SecretsTelemetry.CacheLookups.Add(1, new KeyValuePair<string, object?>("store", _reader.Name), new KeyValuePair<string, object?>("result", result));
 
     private sealed class Entry(SecretValue value, DateTimeOffset fetchedAt)
     {

@@ -54,6 +54,9 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
 
     public SecretSourceOptions Options { get; }
 
+    /// <summary>Gets the store behind its pipeline and telemetry (on-demand reads of a <see cref="SecretCache"/> go through it).</summary>
+    public InstrumentedStore Store => _store;
+
     /// <summary>Gets the entries this source contributes (its last good snapshot).</summary>
     public SecretSnapshot Entries => _state.Entries;
 
@@ -74,6 +77,9 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
             return _status.Snapshot(Options, state.Secrets.Count, state.Entries.Values.Count) with
             {
                 IsLoading = !_status.IsLoaded && _flight.IsRunning,
+                Secrets = [.. state.Secrets.Values
+                    .Select(l => new LoadedSecretStatus(l.Metadata.Name, l.Metadata.Version, l.Lease?.CurrentLease.ExpiresAt))
+                    .OrderBy(l => l.Name, StringComparer.Ordinal)],
             };
         }
     }

@@ -10,12 +10,13 @@ namespace Secrets.Sdk;
 internal sealed class SourceStatusTracker(string sourceName, TimeProvider timeProvider, ILogger logger)
 {
     private readonly object _gate = new();
-    private readonly Dictionary<string, string> _failingSecrets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Reason, string Kind)> _failingSecrets = new(StringComparer.Ordinal);
     private readonly KeyValuePair<string, object?> _sourceTag = new("source", sourceName);
     private DateTimeOffset? _lastSuccessAt;
     private DateTimeOffset? _lastAttemptAt;
     private int _consecutiveFailures;
     private string? _lastError;
+    private string? _lastErrorKind;
     private volatile bool _isLoaded;
 
     public bool IsLoaded => _isLoaded;
@@ -60,6 +61,7 @@ internal sealed class SourceStatusTracker(string sourceName, TimeProvider timePr
             failures = _consecutiveFailures;
             _consecutiveFailures = 0;
             _lastError = null;
+            _lastErrorKind = null;
             _lastSuccessAt = timeProvider.GetUtcNow();
             _isLoaded = true;
         }
@@ -78,6 +80,7 @@ internal sealed class SourceStatusTracker(string sourceName, TimeProvider timePr
         {
             failures = ++_consecutiveFailures;
             _lastError = ErrorText.Describe(ex);
+            _lastErrorKind = ErrorText.Kind(ex);
             lastSuccess = _lastSuccessAt;
         }
 
@@ -104,16 +107,17 @@ internal sealed class SourceStatusTracker(string sourceName, TimeProvider timePr
             foreach (var (name, error) in failed)
             {
                 var reason = ErrorText.Describe(error);
-                if (_failingSecrets.TryAdd(name, reason))
+                var kind = ErrorText.Kind(error);
+                if (_failingSecrets.TryAdd(name, (reason, kind)))
                 {
                     EngineLog.SecretSkipped(logger, sourceName, name, ErrorText.CauseType(error), reason);
                 }
                 else
                 {
-                    _failingSecrets[name] = reason;
+                    _failingSecrets[name] = (reason, kind);
                 }
 
-                SecretsTelemetry.Errors.Add(1, _sourceTag, new("kind", ErrorText.Kind(error)));
+                SecretsTelemetry.Errors.Add(1, _sourceTag, new("kind", kind));
             }
 
             foreach (var name in succeeded)
@@ -145,10 +149,12 @@ internal sealed class SourceStatusTracker(string sourceName, TimeProvider timePr
                 LastAttemptAt = _lastAttemptAt,
                 ConsecutiveFailures = _consecutiveFailures,
                 LastError = _lastError,
+                LastErrorKind = _lastErrorKind,
                 SecretCount = secretCount,
                 KeyCount = keyCount,
                 FailedSecrets = [.. _failingSecrets.Keys.Order(StringComparer.Ordinal)],
-                FailedSecretErrors = new Dictionary<string, string>(_failingSecrets, StringComparer.Ordinal),
+                FailedSecretErrors = _failingSecrets.ToDictionary(f => f.Key, f => f.Value.Reason, StringComparer.Ordinal),
+                FailedSecretErrorKinds = _failingSecrets.ToDictionary(f => f.Key, f => f.Value.Kind, StringComparer.Ordinal),
                 DegradedAfter = options.DegradedAfter ?? (interval * 3),
                 UnhealthyAfter = options.UnhealthyAfter ?? (interval * 10),
             };

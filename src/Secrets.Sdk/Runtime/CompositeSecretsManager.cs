@@ -43,6 +43,13 @@ internal sealed class CompositeSecretsManager(IReadOnlyList<ISecretsManager> man
 
     public IReadOnlyList<SecretSourceStatus> Sources => managers.SelectMany(m => m.Sources).ToArray();
 
+    public SecretCache CreateCache(string sourceName, SecretCacheOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourceName);
+        SourceNames.RequireOne(sourceName, Sources.Select(s => s.Name));
+        return managers.First(m => m.Sources.Any(s => string.Equals(s.Name, sourceName, StringComparison.Ordinal))).CreateCache(sourceName, options);
+    }
+
     public async Task<SecretsRefreshResult> RefreshAsync(CancellationToken cancellationToken = default)
     {
         var results = await Task.WhenAll(managers.Select(m => m.RefreshAsync(cancellationToken))).ConfigureAwait(false);

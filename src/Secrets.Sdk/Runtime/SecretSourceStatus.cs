@@ -36,6 +36,18 @@ public sealed record SecretSourceStatus
     /// <summary>Gets why each failing secret failed (exception type and message; never a value), by secret name.</summary>
     public IReadOnlyDictionary<string, string> FailedSecretErrors { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Gets the kind of the last failure: a <see cref="SecretErrorKind"/> name, <c>CircuitOpen</c>, or the exception's
+    /// type name; <see langword="null"/> when the last attempt succeeded.
+    /// </summary>
+    public string? LastErrorKind { get; init; }
+
+    /// <summary>Gets the kind of each failing secret's error (as <see cref="LastErrorKind"/>), by secret name.</summary>
+    public IReadOnlyDictionary<string, string> FailedSecretErrorKinds { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets every loaded secret with the version fingerprint it was read at and, for a dynamic secret, when its lease expires. Never a value.</summary>
+    public IReadOnlyList<LoadedSecretStatus> Secrets { get; init; } = [];
+
     /// <summary>Gets a value indicating whether the source is still loading for the first time (an optional source that missed the startup wait).</summary>
     public bool IsLoading { get; init; }
 

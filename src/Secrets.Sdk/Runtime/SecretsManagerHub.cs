@@ -22,6 +22,18 @@ internal sealed class SecretsManagerHub(ILoggerFactory loggerFactory) : ISecrets
         _current?.RefreshAllAsync(cancellationToken)
         ?? Task.FromResult(new SecretsRefreshResult([], new Dictionary<string, Exception>(StringComparer.Ordinal)));
 
+    public SecretCache CreateCache(string sourceName, SecretCacheOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourceName);
+        var provider = _current ?? throw new InvalidOperationException("The secret sources have not finished loading (or were disposed); create the cache after the configuration is built.");
+        SourceNames.RequireOne(sourceName, provider.Sources.Select(s => s.Name));
+        return new SecretCache(options ?? new SecretCacheOptions { TimeProvider = provider.TimeProvider }, _ => new SourceCacheReader(this, sourceName));
+    }
+
+    /// <summary>Returns the running source named <paramref name="sourceName"/> of the newest provider, or null when there is none.</summary>
+    internal SecretSourceRuntime? FindSource(string sourceName) =>
+        _current?.Sources.FirstOrDefault(s => string.Equals(s.Name, sourceName, StringComparison.Ordinal));
+
     /// <summary>Makes <paramref name="provider"/> the one this manager speaks for (it finished its first load).</summary>
     internal void Attach(SecretsConfigurationProvider provider) => _current = provider;
 
