@@ -1,0 +1,3 @@
+using Secrets.Sdk.Cli;
+
+return await SecretsCommandLine.RunAsync(args, CliConsole.FromProcess()).ConfigureAwait(false);

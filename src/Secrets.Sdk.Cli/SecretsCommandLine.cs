@@ -1,0 +1,58 @@
+using System.CommandLine;
+
+namespace Secrets.Sdk.Cli;
+
+/// <summary>The <c>secrets</c> root command: builds every verb over a <see cref="CliConsole"/> and runs it.</summary>
+internal static class SecretsCommandLine
+{
+    /// <summary>Creates the root command.</summary>
+    /// <param name="console">Where the verbs read and write.</param>
+    /// <returns>The root command.</returns>
+    public static RootCommand Create(CliConsole console) => new("Secrets.Sdk command-line tool: local keys, envelope encryption, and checks of the sources declared in appsettings.json.")
+    {
+        KeygenCommand.Create(console),
+        EnvelopeCommands.CreateEncrypt(console),
+        EnvelopeCommands.CreateDecrypt(console),
+        RewrapCommand.Create(console),
+    };
+
+    /// <summary>
+    /// Parses and runs a command line. Parse errors and failures are one line on the error writer (naming the file, URI,
+    /// option or secret, never a value) with a non-zero exit code.
+    /// </summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="console">Where the verbs read and write.</param>
+    /// <param name="handleTermination">Whether Ctrl+C cancels the running verb (the process); tests pass <see langword="false"/>.</param>
+    /// <param name="cancellationToken">Cancels the verb.</param>
+    /// <returns>The exit code (see <see cref="ExitCodes"/>).</returns>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, bool handleTermination = true, CancellationToken cancellationToken = default)
+    {
+        var parse = Create(console).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var verb = parse.CommandResult.Command is RootCommand ? "secrets" : "secrets " + parse.CommandResult.Command.Name;
+            ErrorReport.Write(console.Error, $"{parse.Errors[0].Message} (see '{verb} --help')");
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        if (!handleTermination)
+        {
+            configuration.ProcessTerminationTimeout = null;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            return ErrorReport.Report(console.Error, exception);
+        }
+    }
+}
