@@ -82,6 +82,32 @@ public sealed class SecretsManagerBuilder
     /// <summary>Gets the sources added so far, in order; a later source wins over an earlier one for the same key.</summary>
     internal IReadOnlyList<SecretSourceRegistration> Sources => _sources;
 
+    /// <summary>Gets the last-known-good cache, when one was configured.</summary>
+    internal LastKnownGoodRegistration? LastKnownGood { get; private set; }
+
+    /// <summary>
+    /// Keeps an encrypted last-known-good copy of the secrets in <paramref name="path"/>: after every successful load or
+    /// refresh the merged secrets are sealed under <see cref="LastKnownGoodCacheOptions.KeyEncryptionKey"/> (bound to the
+    /// application and these sources) and the file is replaced atomically. When a required source cannot load within
+    /// <see cref="StartupTimeout"/>, startup serves the file's values instead (if younger than
+    /// <see cref="LastKnownGoodCacheOptions.MaxAge"/>), health reports Degraded, and the live sources keep trying; the
+    /// first that loads replaces the cached values with one reload if anything differs.
+    /// </summary>
+    /// <param name="path">The cache file (for example <c>/var/cache/orders/secrets.lkg</c>); its directory is created if missing.</param>
+    /// <param name="configure">Sets the key-encryption key (required) and limits.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The path is empty or a setting is out of range; the message names it.</exception>
+    public SecretsManagerBuilder UseLastKnownGoodCache(string path, Action<LastKnownGoodCacheOptions> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new LastKnownGoodCacheOptions();
+        configure(options);
+        options.Validate();
+        LastKnownGood = new LastKnownGoodRegistration(System.IO.Path.GetFullPath(path), options);
+        return this;
+    }
+
     /// <summary>
     /// Adds a source that reads an existing <paramref name="store"/>. The caller owns it: the SDK never disposes a store
     /// it did not create, and every configuration provider built from this source reads the same instance.

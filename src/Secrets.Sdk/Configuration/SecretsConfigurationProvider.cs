@@ -30,6 +30,12 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
     private readonly TimeSpan _startupTimeout;
     private readonly TimeSpan _optionalSourceWait;
     private readonly TimeSpan _shutdownTimeout;
+
+    // The last-known-good cache (opt-in), the sources serving its values, and whether a convergence to live values runs.
+    private readonly LastKnownGoodCache? _lastKnownGood;
+    private readonly HashSet<SecretSourceRuntime> _onCache = [];
+    private readonly List<string> _converged = [];
+    private bool _converging;
     private volatile SecretSnapshot _snapshot = SecretSnapshot.Empty;
 
     // The snapshot's dictionary, kept in a field of its own so a read is one dereference; swapped with _snapshot.
@@ -51,6 +57,14 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
         _logger = LoggerFactory.CreateLogger("Secrets.Sdk.SecretsConfigurationProvider");
         StoreContext = new SecretStoreContext(TimeProvider, LoggerFactory);
         Sources = CreateSources(builder.Sources);
+        if (builder.LastKnownGood is { } lastKnownGood)
+        {
+            _lastKnownGood = new LastKnownGoodCache(lastKnownGood, [.. Sources.Select(s => s.Name)], CaptureLastKnownGood, TimeProvider, LoggerFactory);
+            foreach (var source in Sources)
+            {
+                source.Succeeded = _ => _lastKnownGood.RequestWrite();
+            }
+        }
     }
 
     public TimeProvider TimeProvider { get; }
@@ -169,7 +183,8 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
     }
 
     /// <summary>Merges every source's entries (later sources win), swaps the snapshot and fires reload if anything differs.</summary>
-    internal IReadOnlyList<string> Publish(SecretSourceRuntime changedSource) => Publish(changedSource.Name, startup: false);
+    internal IReadOnlyList<string> Publish(SecretSourceRuntime changedSource) =>
+        ConvergeFromCache(changedSource) ? [] : Publish(changedSource.Name, startup: false);
 
     private IReadOnlyList<string> Publish(string sourceName, bool startup)
     {
@@ -271,6 +286,12 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
             }
         }
 
+        if (failures.Count > 0 && _lastKnownGood is not null && await _lastKnownGood.TryReadAsync().ConfigureAwait(false) is { } cached)
+        {
+            StartFromCache(cached, loads, failures);
+            return;
+        }
+
         if (failures.Count > 0)
         {
             // Nothing started by this build outlives it: stop loads, revoke the leases they minted, dispose stores.
@@ -284,6 +305,7 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
 
         Publish("startup", startup: true);
         Hub.Attach(this);
+        _lastKnownGood?.RequestWrite();
         foreach (var i in required)
         {
             Sources[i].StartLoop();
@@ -305,6 +327,153 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Startup when a required source failed and the last-known-good cache is valid: every source without live values
+    /// serves its cached ones, the host starts, and each source keeps loading (its loop starts once its first pass ends).
+    /// </summary>
+    private void StartFromCache(RestoredSnapshot cached, Task<RefreshOutcome>[] loads, List<SecretsLoadException> failures)
+    {
+        lock (_publishGate)
+        {
+            for (var i = 0; i < Sources.Count; i++)
+            {
+                if (Sources[i].SeedFromCache(cached.Sources[i], cached.WrittenAt))
+                {
+                    _onCache.Add(Sources[i]);
+                }
+            }
+        }
+
+        LastKnownGoodLog.ServingCached(_logger, _lastKnownGood!.Path, cached.WrittenAt, TimeProvider.GetUtcNow() - cached.WrittenAt, string.Join(" | ", failures.Select(f => f.Message)));
+        Publish("startup", startup: true);
+        Hub.Attach(this);
+        for (var i = 0; i < Sources.Count; i++)
+        {
+            if (loads[i].IsCompleted)
+            {
+                if (Sources[i].Options.Optional)
+                {
+                    ReportOptional(Sources[i], loads[i].Result, arrivedLate: false);
+                }
+
+                Sources[i].StartLoop();
+            }
+            else
+            {
+                lock (_shutdownGate)
+                {
+                    _arrivals.Add(Sources[i].Options.Optional ? ArriveLaterAsync(Sources[i], loads[i]) : StartLoopWhenLoadedAsync(Sources[i], loads[i]));
+                }
+            }
+        }
+    }
+
+    private static async Task StartLoopWhenLoadedAsync(SecretSourceRuntime source, Task<RefreshOutcome> load)
+    {
+        await load.ConfigureAwait(false);
+        source.StartLoop();
+    }
+
+    /// <summary>
+    /// Called when a source commits: if it was serving cached values, its publish is held back and the first such source
+    /// starts one convergence (<see cref="ConvergeAsync"/>), so live values replace cached ones with one reload.
+    /// </summary>
+    private bool ConvergeFromCache(SecretSourceRuntime source)
+    {
+        if (_lastKnownGood is null)
+        {
+            return false;
+        }
+
+        lock (_publishGate)
+        {
+            if (!_onCache.Remove(source))
+            {
+                return false;
+            }
+
+            _converged.Add(source.Name);
+            if (!_started || _converging)
+            {
+                return true; // The startup merge, or the convergence under way, publishes it.
+            }
+
+            _converging = true;
+        }
+
+        lock (_shutdownGate)
+        {
+            if (_shutdown is null)
+            {
+                _arrivals.Add(ConvergeAsync());
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Gives the sources still serving cached values one immediate pass (an outage usually ends for all of them at once),
+    /// bounded by the startup deadline, then publishes everything that went live in one snapshot: one reload if any value
+    /// differs from the cached ones, none if they are identical.
+    /// </summary>
+    private async Task ConvergeAsync()
+    {
+        await Task.Yield();
+        SecretSourceRuntime[] rest;
+        lock (_publishGate)
+        {
+            rest = [.. _onCache];
+        }
+
+        if (rest.Length > 0)
+        {
+            await BoundedWait.CompletesWithinAsync(Task.WhenAll(rest.Select(s => s.RefreshAsync(CancellationToken.None))), _startupTimeout, TimeProvider).ConfigureAwait(false);
+        }
+
+        string[] converged;
+        lock (_publishGate)
+        {
+            _converging = false;
+            converged = [.. _converged];
+            _converged.Clear();
+        }
+
+        if (Volatile.Read(ref _shutdown) is not null)
+        {
+            return;
+        }
+
+        var changed = Publish(string.Join(",", converged), startup: false);
+        LastKnownGoodLog.Converged(_logger, string.Join(", ", converged), changed.Count);
+        _lastKnownGood!.RequestWrite();
+    }
+
+    /// <summary>What the last-known-good cache writes now: every source's live secrets, or nothing while any source serves cached values.</summary>
+    private CachedSnapshot? CaptureLastKnownGood()
+    {
+        lock (_publishGate)
+        {
+            if (!_started || _onCache.Count > 0)
+            {
+                return null; // Never stamp cached values with a new time.
+            }
+        }
+
+        if (Sources.Any(s => !s.IsLoaded && !s.Options.Optional))
+        {
+            return null;
+        }
+
+        var snapshot = new CachedSnapshot { WrittenAt = TimeProvider.GetUtcNow() };
+        foreach (var source in Sources)
+        {
+            snapshot.Sources.Add(CacheCapture.From(source));
+        }
+
+        return snapshot;
     }
 
     private async Task ArriveLaterAsync(SecretSourceRuntime source, Task<RefreshOutcome> load)
@@ -387,6 +556,10 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
         }
 
         await StoreContext.DisposeAsync().ConfigureAwait(false);
+        if (_lastKnownGood is not null)
+        {
+            await _lastKnownGood.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Creates this provider's own stores; when a factory throws, disposes what was already created.</summary>

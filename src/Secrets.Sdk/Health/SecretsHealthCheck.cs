@@ -56,6 +56,12 @@ public sealed class SecretsHealthCheck : IHealthCheck
 
     private static (HealthStatus Status, string? Reason) Evaluate(SecretSourceStatus source, DateTimeOffset now)
     {
+        if (source.ServingCachedFrom is { } cachedFrom)
+        {
+            // Started from the last-known-good cache; the live source keeps trying.
+            return (HealthStatus.Degraded, $"serving cached secrets from {cachedFrom:o}; last error: {source.LastError ?? "none"}");
+        }
+
         if (!source.IsLoaded)
         {
             var why = source.IsLoading && source.LastError is null

@@ -25,6 +25,11 @@ public static class SecretsManagerHostApplicationBuilderExtensions
 
         var secrets = new SecretsManagerBuilder { LoggerFactory = new DeferredLoggerFactory() };
         configure(secrets);
+        if (secrets.LastKnownGood is { Options.ApplicationName: null } lastKnownGood)
+        {
+            lastKnownGood.Options.ApplicationName = builder.Environment.ApplicationName;
+        }
+
         builder.Configuration.Add(new SecretsConfigurationSource(secrets));
 
         var services = builder.Services;

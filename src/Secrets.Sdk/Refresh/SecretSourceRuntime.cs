@@ -26,6 +26,8 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
     private readonly SecretLeaseManager? _leases;
     private volatile SourceState _state = SourceState.Empty;
     private int _stopped;
+    private bool _committedLive;
+    private DateTimeOffset? _servingCachedFrom;
 
     public SecretSourceRuntime(ISecretStore store, SecretSourceOptions options, bool ownsStore, TimeProvider timeProvider, ILoggerFactory loggerFactory, Func<SecretSourceRuntime, IReadOnlyList<string>> publish, Func<double>? random = null)
     {
@@ -62,6 +64,12 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
 
     public SecretLeaseManager? LeaseManager => _leases;
 
+    /// <summary>Gets what the source has committed (for the last-known-good cache).</summary>
+    internal SourceState State => _state;
+
+    /// <summary>Gets or sets what runs after every successful pass (the provider writes the last-known-good cache).</summary>
+    internal Action<SecretSourceRuntime>? Succeeded { get; set; }
+
     public bool IsLoaded => _status.IsLoaded;
 
     public bool IsLoopRunning => _loop.IsRunning;
@@ -80,6 +88,7 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
                 Secrets = [.. state.Secrets.Values
                     .Select(l => new LoadedSecretStatus(l.Metadata.Name, l.Metadata.Version, l.Lease?.CurrentLease.ExpiresAt))
                     .OrderBy(l => l.Name, StringComparer.Ordinal)],
+                ServingCachedFrom = Volatile.Read(ref _committedLive) ? null : _servingCachedFrom,
             };
         }
     }
@@ -195,6 +204,25 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Serves <paramref name="entries"/> from the last-known-good cache until the first live commit replaces them; does
+    /// nothing (returns false) when a live pass already committed.
+    /// </summary>
+    internal bool SeedFromCache(SecretSnapshot entries, DateTimeOffset writtenAt)
+    {
+        lock (_commitGate)
+        {
+            if (_committedLive)
+            {
+                return false;
+            }
+
+            _servingCachedFrom = writtenAt;
+            _state = new SourceState(SourceState.Empty.Secrets, entries);
+            return true;
+        }
+    }
+
     /// <summary>Replaces a leased secret with a freshly issued one and commits it through the refresh commit path (one reload).</summary>
     internal async ValueTask<SecretLease> RotateLeasedSecretAsync(string secretName, CancellationToken cancellationToken)
     {
@@ -275,6 +303,7 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
             minted.Clear();
             _status.RecordSecrets([.. failures.Select(f => (f.Metadata.Name, f.Error))], updates.Keys, plan.Listed);
             _status.RecordSuccess();
+            Succeeded?.Invoke(this);
             if (initial)
             {
                 EngineLog.Loaded(_logger, Name, _state.Secrets.Count, Entries.Values.Count, (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds);
@@ -388,6 +417,10 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
             }
 
             _state = new SourceState(next, entries);
+            if (listed is not null)
+            {
+                _committedLive = true; // From now on the source serves live values, never cached ones.
+            }
         }
 
         return _publish(this);

@@ -56,4 +56,10 @@ public sealed record SecretSourceStatus
 
     /// <summary>Gets the data age after which the source is reported Unhealthy.</summary>
     public TimeSpan? UnhealthyAfter { get; init; }
+
+    /// <summary>
+    /// Gets when the last-known-good cache this source serves was written, while the source serves cached values
+    /// (it could not load at startup); <see langword="null"/> once it loaded live, or when it never served the cache.
+    /// </summary>
+    public DateTimeOffset? ServingCachedFrom { get; init; }
 }
