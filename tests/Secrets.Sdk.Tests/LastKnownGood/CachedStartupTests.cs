@@ -108,7 +108,7 @@ public sealed class CachedStartupTests
         var manager = config.GetSecretsManager();
         var reloads = 0;
         ChangeToken.OnChange(config.GetReloadToken, () => Interlocked.Increment(ref reloads));
-        Assert.Equal(["a1", "b1", "c1"], new[] { config["A"], config["B"], config["C"] });
+        Assert.Equal("a1 b1 c1", $"{config["A"]} {config["B"]} {config["C"]}");
         Assert.All(manager.Sources, s => Assert.NotNull(s.ServingCachedFrom));
 
         first.Set("A", "a2");
@@ -126,7 +126,7 @@ public sealed class CachedStartupTests
         await Waits.UntilAsync(() => manager.Sources.All(s => s.ServingCachedFrom is null) && Volatile.Read(ref reloads) > 0, "all three sources live");
         await Waits.UntilAsync(() => scenario.Logs.Messages.Any(m => m.StartsWith("Live secrets replaced the last-known-good cache", StringComparison.Ordinal)), "the convergence");
 
-        Assert.Equal(["a2", "b2", "c2"], new[] { config["A"], config["B"], config["C"] });
+        Assert.Equal("a2 b2 c2", $"{config["A"]} {config["B"]} {config["C"]}");
         Assert.Equal(1, Volatile.Read(ref reloads));
         ((IDisposable)config).Dispose();
     }
