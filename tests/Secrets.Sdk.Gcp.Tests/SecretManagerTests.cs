@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Secrets.Sdk.Emulators.Gcp;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Gcp.Tests;
 
@@ -148,7 +149,7 @@ public sealed class SecretManagerTests
     [InlineData(0.5, 60)]
     [InlineData(0.9999, 90)]
     public void DiscoveryJitter_SpreadsTheNextListing(double uniform, int minutes) =>
-        Assert.Equal(minutes, GcpSecretManagerStore.NextDiscoveryDelay(TimeSpan.FromHours(1), 0.5, uniform).TotalMinutes, precision: 0);
+        Assert.Equal(minutes, new DiscoverySchedule(TimeSpan.FromHours(1), 0.5, () => uniform).NextDelay(first: false).TotalMinutes, precision: 0);
 
     [Fact]
     public void GcpDefaults_SpreadPollsWidely_ForPerMinuteQuotas()

@@ -48,7 +48,7 @@ public static class AwsSecretsManagerBuilderExtensions
                 // AWS never follows redirects: a redirect would carry the SigV4-signed headers to another host.
                 var http = BackendHttpClient.Create(endpoint, "AWS Secrets Manager", $"aws-secretsmanager:{region}", options.Http, BackendRedirectPolicy.Never, context.TimeProvider);
                 var client = new SecretsManagerClient(http, endpoint, region, Resolve, context.TimeProvider);
-                return new AwsSecretsManagerStore(client, options, context.LoggerFactory.CreateLogger("Secrets.Sdk.Aws"));
+                return new AwsSecretsManagerStore(client, options, context.LoggerFactory.CreateLogger("Secrets.Sdk.Aws"), context.TimeProvider);
             },
             options);
     }

@@ -21,6 +21,23 @@ public sealed class AwsSecretsManagerSourceOptions : SecretSourceOptions
     /// <summary>Gets tag filters for discovery: a tag key, optionally with a required value.</summary>
     public IDictionary<string, string?> TagFilters { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Gets or sets how often discovery (<see cref="NamePrefix"/>, <see cref="TagFilters"/>) lists the account again to find
+    /// added or removed secrets. <c>ListSecrets</c> has a quota of 100 requests per second per account and region, against
+    /// 40,000 for <c>DescribeSecret</c>, so between discoveries every refresh checks the discovered secrets' versions with
+    /// one <c>DescribeSecret</c> each instead of listing. The first discovery after startup is spread uniformly over the
+    /// whole interval. Default: 15 minutes.
+    /// </summary>
+    /// <remarks>Quotas: https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html.</remarks>
+    public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Gets or sets the relative jitter of <see cref="DiscoveryInterval"/> (0.5: each next discovery 7.5 to 22.5 minutes
+    /// after the last at the default interval), so a fleet does not list in step. 0 makes discovery exact, the first one
+    /// included. Default: 0.5.
+    /// </summary>
+    public double DiscoveryJitter { get; set; } = 0.5;
+
     /// <summary>Gets the explicitly named secrets.</summary>
     public IList<AwsSecretReference> Secrets { get; } = [];
 
@@ -60,9 +77,21 @@ public sealed class AwsSecretsManagerSourceOptions : SecretSourceOptions
     {
         base.Validate();
         Http.Validate();
+        if (DiscoveryInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(DiscoveryInterval)} must be positive; it was {DiscoveryInterval}.", nameof(DiscoveryInterval));
+        }
+
+        if (DiscoveryJitter is < 0 or >= 1 || double.IsNaN(DiscoveryJitter))
+        {
+            throw new ArgumentException($"{nameof(DiscoveryJitter)} must be in [0, 1); it was {DiscoveryJitter}.", nameof(DiscoveryJitter));
+        }
+
         if (NamePrefix is null && TagFilters.Count == 0 && Secrets.Count == 0)
         {
             throw new ArgumentException($"Set {nameof(NamePrefix)} or {nameof(TagFilters)} for discovery, or add secrets with {nameof(AddSecret)}.", nameof(Secrets));
         }
     }
+
+    internal bool Discovers => NamePrefix is not null || TagFilters.Count > 0;
 }

@@ -4,14 +4,19 @@ using Secrets.Sdk.Http;
 namespace Secrets.Sdk.Aws;
 
 /// <summary>
-/// Secrets Manager as a secret store. Discovery: ListSecrets (name prefix and tag filters, paged); explicit secrets:
-/// DescribeSecret, which has a far higher quota than the value reads. The version id holding the wanted stage is the
-/// version fingerprint, so the engine reads values only when it changes. Values: BatchGetSecretValue (20 ids a call),
-/// falling back to GetSecretValue when batch reads are denied or a non-current stage is asked for.
+/// Secrets Manager as a secret store, shaped by its quotas (per account and region: <c>ListSecrets</c> and
+/// <c>BatchGetSecretValue</c> 100 requests per second, <c>GetSecretValue</c> 10,000, <c>DescribeSecret</c> 40,000).
+/// Discovery: ListSecrets (name prefix and tag filters, paged) at startup and then on its own
+/// <see cref="AwsSecretsManagerSourceOptions.DiscoveryInterval"/> (<see cref="DiscoverySchedule"/>: the first one after
+/// startup spread over the whole interval); between discoveries every refresh checks each discovered secret with
+/// DescribeSecret, like explicit secrets. The version id holding the wanted stage is the version fingerprint, so the
+/// engine reads values only when it changes. Values: BatchGetSecretValue (20 ids a call), falling back to
+/// GetSecretValue when batch reads are denied, for a single secret, or when a non-current stage is asked for.
 /// </summary>
 /// <remarks>
 /// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ListSecrets.html,
-/// .../API_DescribeSecret.html, .../API_BatchGetSecretValue.html, .../API_GetSecretValue.html.
+/// .../API_DescribeSecret.html, .../API_BatchGetSecretValue.html, .../API_GetSecretValue.html;
+/// quotas: https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html.
 /// </remarks>
 internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
 {
@@ -19,13 +24,19 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
     private readonly SecretsManagerClient _client;
     private readonly AwsSecretsManagerSourceOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly DiscoverySchedule _discovery;
+    private List<(string SecretId, string Key)>? _discovered;
+    private bool _discoveryFailing;
     private volatile bool _batchDenied;
 
-    public AwsSecretsManagerStore(SecretsManagerClient client, AwsSecretsManagerSourceOptions options, ILogger logger)
+    public AwsSecretsManagerStore(SecretsManagerClient client, AwsSecretsManagerSourceOptions options, ILogger logger, TimeProvider? time = null, Func<double>? random = null)
     {
         _client = client;
         _options = options;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _discovery = new DiscoverySchedule(options.DiscoveryInterval, options.DiscoveryJitter, random);
         Name = $"aws-secretsmanager:{client.Region}:{options.NamePrefix ?? "explicit"}";
     }
 
@@ -33,23 +44,20 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
 
     public int MaxBatchSize => 20;
 
+    /// <summary>
+    /// Lists the source's secrets. Passes of one source never overlap (the engine's single flight), so the discovery state
+    /// needs no lock.
+    /// </summary>
     public async ValueTask<IReadOnlyList<SecretMetadata>> ListSecretsAsync(CancellationToken cancellationToken)
     {
         var list = new List<SecretMetadata>();
-        if (_options.NamePrefix is not null || _options.TagFilters.Count > 0)
+        if (_options.Discovers)
         {
-            await DiscoverAsync(list, cancellationToken).ConfigureAwait(false);
+            list.AddRange(await DiscoveredAsync(cancellationToken).ConfigureAwait(false));
         }
 
-        foreach (var reference in _options.Secrets)
-        {
-            var metadata = await DescribeAsync(reference, cancellationToken).ConfigureAwait(false);
-            if (metadata is not null)
-            {
-                list.Add(metadata);
-            }
-        }
-
+        var references = _options.Secrets;
+        list.AddRange(await DescribeAllAsync(references.Count, (i, ct) => DescribeAsync(references[i], ct), cancellationToken).ConfigureAwait(false));
         return list;
     }
 
@@ -82,7 +90,77 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private async Task DiscoverAsync(List<SecretMetadata> list, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lists when discovery is due (always at the first pass); otherwise, or when a later listing fails, checks the last
+    /// discovered secrets with one DescribeSecret each. A discovered secret that no longer exists is dropped.
+    /// </summary>
+    private async Task<IReadOnlyList<SecretMetadata>> DiscoveredAsync(CancellationToken cancellationToken)
+    {
+        if (_discovered is null || _discovery.IsDue(_time.GetUtcNow()))
+        {
+            var found = new List<SecretMetadata>();
+            var ids = new List<(string SecretId, string Key)>();
+            try
+            {
+                await DiscoverAsync(found, ids, cancellationToken).ConfigureAwait(false);
+                _discovered = ids;
+                _discovery.Discovered(_time.GetUtcNow());
+                _discoveryFailing = false;
+                return found;
+            }
+            catch (SecretStoreException ex) when (_discovered is not null)
+            {
+                // ListSecrets has the small quota; values are still checked with the last list (DescribeSecret).
+                if (!_discoveryFailing)
+                {
+                    _discoveryFailing = true;
+                    LogDiscoveryFailed(_logger, Name, ex.Kind.ToString(), ex.Message);
+                }
+            }
+        }
+
+        var discovered = _discovered;
+        return await DescribeAllAsync(discovered.Count, (i, ct) => CheckDiscoveredAsync(discovered[i].SecretId, discovered[i].Key, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="count"/> describes, <see cref="SecretSourceOptions.MaxConcurrency"/> at a time; results in order.</summary>
+    private async Task<IReadOnlyList<SecretMetadata>> DescribeAllAsync(int count, Func<int, CancellationToken, Task<SecretMetadata?>> describe, CancellationToken cancellationToken)
+    {
+        var described = new SecretMetadata?[count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, count),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
+            async (i, ct) => described[i] = await describe(i, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return [.. described.OfType<SecretMetadata>()];
+    }
+
+    /// <summary>The version check of a discovered secret between discoveries; null when it was deleted meanwhile.</summary>
+    private async Task<SecretMetadata?> CheckDiscoveredAsync(string secretId, string key, CancellationToken cancellationToken)
+    {
+        SecretListEntry entry;
+        try
+        {
+            entry = await DescribeSecretAsync(secretId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretStoreException ex) when (ex.Kind == SecretErrorKind.NotFound)
+        {
+            LogDiscoveredGone(_logger, Name, secretId);
+            return null;
+        }
+
+        if (entry.DeletedDate is not null)
+        {
+            LogScheduledForDeletion(_logger, Name, secretId);
+            return null;
+        }
+
+        return Describe(secretId, secretId, Current, StageVersion(entry.VersionIdsToStages, Current), entry, key, optional: false);
+    }
+
+    private Task<SecretListEntry> DescribeSecretAsync(string secretId, CancellationToken cancellationToken) =>
+        _client.SendAsync("DescribeSecret", new DescribeSecretRequest { SecretId = secretId }, SecretsManagerJsonContext.Default.DescribeSecretRequest, SecretsManagerJsonContext.Default.SecretListEntry, secretId, cancellationToken);
+
+    private async Task DiscoverAsync(List<SecretMetadata> list, List<(string SecretId, string Key)> ids, CancellationToken cancellationToken)
     {
         var filters = new List<SecretsManagerFilter>();
         if (_options.NamePrefix is { } prefix)
@@ -120,6 +198,7 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
 
                 var key = name[(_options.NamePrefix?.Length ?? 0)..].Trim('/').Replace('/', ':');
                 list.Add(Describe(name, name, Current, StageVersion(entry.SecretVersionsToStages, Current), entry, key, optional: false));
+                ids.Add((name, key));
             }
 
             next = page.NextToken;
@@ -132,7 +211,7 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
         SecretListEntry entry;
         try
         {
-            entry = await _client.SendAsync("DescribeSecret", new DescribeSecretRequest { SecretId = reference.SecretId }, SecretsManagerJsonContext.Default.DescribeSecretRequest, SecretsManagerJsonContext.Default.SecretListEntry, reference.SecretId, cancellationToken).ConfigureAwait(false);
+            entry = await DescribeSecretAsync(reference.SecretId, cancellationToken).ConfigureAwait(false);
         }
         catch (SecretStoreException ex) when (reference.Optional && !ex.IsTransient)
         {
@@ -263,4 +342,10 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
 
     [LoggerMessage(5003, LogLevel.Warning, "{Store}: optional secret {Secret} is not available ({Kind}); it is skipped.")]
     private static partial void LogOptionalMissing(ILogger logger, string store, string secret, string kind);
+
+    [LoggerMessage(5004, LogLevel.Warning, "{Store}: discovery (ListSecrets) failed ({Kind}: {Reason}); the last discovered secrets are still checked with DescribeSecret.")]
+    private static partial void LogDiscoveryFailed(ILogger logger, string store, string kind, string reason);
+
+    [LoggerMessage(5005, LogLevel.Information, "{Store}: discovered secret {Secret} no longer exists; it is removed.")]
+    private static partial void LogDiscoveredGone(ILogger logger, string store, string secret);
 }

@@ -59,8 +59,8 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
 
     /// <summary>
     /// Gets or sets the relative jitter of <see cref="DiscoveryInterval"/> (0.5: each next discovery 30 to 90 minutes after
-    /// the last at the default interval), so instances deployed together do not keep listing in the same minute.
-    /// Default: 0.5.
+    /// the last at the default interval), so instances deployed together do not keep listing in the same minute. The first
+    /// discovery after startup is spread over the whole interval (0 to 60 minutes); 0 makes both exact. Default: 0.5.
     /// </summary>
     public double DiscoveryJitter { get; set; } = 0.5;
 

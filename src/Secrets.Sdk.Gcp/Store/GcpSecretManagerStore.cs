@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Gcp;
 
@@ -9,7 +10,8 @@ namespace Secrets.Sdk.Gcp;
 /// only 600 metadata reads (<c>secrets.list</c>, <c>secrets.get</c>, <c>versions.get</c>) per minute.
 /// <list type="bullet">
 /// <item>Discovery (<c>secrets.list</c> with the filter, paged) runs on its own <see cref="GcpSecretManagerSourceOptions.DiscoveryInterval"/>
-/// (default 1 hour); between discoveries the last list is reused, so a refresh makes no metadata read at all.</item>
+/// (default 1 hour; the first one after startup spread over the whole interval, see <see cref="DiscoverySchedule"/>);
+/// between discoveries the last list is reused, so a refresh makes no metadata read at all.</item>
 /// <item>A secret read at <c>latest</c> or an alias has no change signal cheaper than its value: <c>versions.get</c> would spend
 /// the scarce read quota to learn what one <c>access</c> call (the plentiful quota) returns anyway. So its version
 /// fingerprint is left unknown and the engine accesses it once per refresh, compares, and fires nothing when the value is
@@ -30,8 +32,8 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
     private readonly ConcurrentDictionary<string, long> _latestFallbacks = new(StringComparer.Ordinal);
     private string? _project;
     private GcpProjectMatcher? _matcher;
+    private readonly DiscoverySchedule _discovery;
     private List<SecretMetadata>? _discovered;
-    private DateTimeOffset _nextDiscovery;
     private bool _discoveryFailing;
 
     public GcpSecretManagerStore(SecretManagerClient client, GcpSecretManagerSourceOptions options, string? knownProject, Func<CancellationToken, Task<string>> resolveProject, TimeProvider time, ILogger logger)
@@ -41,6 +43,7 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
         _resolveProject = resolveProject;
         _time = time;
         _logger = logger;
+        _discovery = new DiscoverySchedule(options.DiscoveryInterval, options.DiscoveryJitter, () => Random());
         var where = options.Location is null ? knownProject ?? "(default project)" : $"{knownProject ?? "(default project)"}/{options.Location}";
         Name = $"gcp-secretmanager:{where}";
     }
@@ -160,7 +163,7 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
         try
         {
             var now = _time.GetUtcNow();
-            if (_discovered is not null && now < _nextDiscovery)
+            if (_discovered is not null && !_discovery.IsDue(now))
             {
                 return _discovered;
             }
@@ -196,7 +199,7 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
 
             _discovered = discovered;
             _latestFallbacks.Clear();
-            _nextDiscovery = now + NextDiscoveryDelay(_options.DiscoveryInterval, _options.DiscoveryJitter, Random());
+            _discovery.Discovered(now);
             return discovered;
         }
         finally
@@ -204,10 +207,6 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
             _discoveryGate.Release();
         }
     }
-
-    /// <summary>The delay to the next discovery: the interval times 1 ± jitter (<paramref name="uniform"/> in [0, 1)).</summary>
-    internal static TimeSpan NextDiscoveryDelay(TimeSpan interval, double jitter, double uniform) =>
-        interval * (1 + (((uniform * 2) - 1) * jitter));
 
     private static SecretMetadata Explicit(GcpSecretReference reference)
     {

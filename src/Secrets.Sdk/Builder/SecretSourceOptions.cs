@@ -42,7 +42,9 @@ public class SecretSourceOptions
 
     /// <summary>
     /// Gets or sets the relative jitter applied to every poll delay (0.1 is ±10%) so a fleet of instances does
-    /// not poll in step. Default: 0.1.
+    /// not poll in step. The first poll after loading is spread further, uniformly over the whole
+    /// <see cref="RefreshInterval"/>, so a fleet deployed in the same second starts out of step; 0 turns both off
+    /// (every poll exactly one interval after the last). Default: 0.1.
     /// </summary>
     public double RefreshJitter { get; set; } = 0.1;
 

@@ -3,13 +3,17 @@ namespace Secrets.Sdk;
 /// <summary>
 /// When a source polls next: its interval with jitter, or an exponential error back-off after failures (5 s × 2^(n−1),
 /// capped by <see cref="SecretSourceOptions.MaxErrorBackoff"/> and by the interval), never below
-/// <see cref="SecretSourceOptions.MinimumRefreshInterval"/>. The random source is injectable so tests can pin it.
+/// <see cref="SecretSourceOptions.MinimumRefreshInterval"/>. The first poll after the source loaded is spread over the
+/// whole interval (uniform in [0, interval)), so a fleet deployed in the same second does not poll in step for the rest
+/// of its life; every later poll is the interval × (1 ± <see cref="SecretSourceOptions.RefreshJitter"/>). A jitter of 0
+/// makes every delay exact, the first one included. The random source is injectable so tests can pin it.
 /// </summary>
 internal sealed class RefreshSchedule
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(5);
     private readonly SecretSourceOptions _options;
     private readonly Func<double> _random;
+    private bool _spread;
 
     /// <param name="options">The source's options.</param>
     /// <param name="random">Returns a number in [0, 1); default <see cref="Random.Shared"/>.</param>
@@ -26,10 +30,16 @@ internal sealed class RefreshSchedule
     {
         var interval = _options.RefreshInterval;
         TimeSpan? delay = interval;
+        var first = false;
         if (consecutiveFailures > 0 || !loaded)
         {
             var backoff = Backoff(consecutiveFailures);
             delay = interval is { } i && i < backoff ? i : backoff;
+        }
+        else if (!_spread)
+        {
+            _spread = true;
+            first = _options.RefreshJitter > 0;
         }
 
         if (delay is not { } d)
@@ -37,7 +47,7 @@ internal sealed class RefreshSchedule
             return null;
         }
 
-        var factor = 1 + (((_random() * 2) - 1) * _options.RefreshJitter);
+        var factor = first ? _random() : 1 + (((_random() * 2) - 1) * _options.RefreshJitter);
         var jittered = d * factor;
         return jittered < _options.MinimumRefreshInterval ? _options.MinimumRefreshInterval : jittered;
     }

@@ -214,6 +214,7 @@ public sealed class RefreshTests
     public void Jitter_SpreadsPollDelaysWithinBounds()
     {
         var schedule = new RefreshSchedule(new SecretSourceOptions { RefreshInterval = TimeSpan.FromMinutes(10), RefreshJitter = 0.1 });
+        _ = schedule.NextDelay(consecutiveFailures: 0, loaded: true); // the first poll is spread over the whole interval
 
         var delays = Enumerable.Range(0, 500).Select(_ => schedule.NextDelay(consecutiveFailures: 0, loaded: true)!.Value).ToArray();
 
@@ -228,6 +229,8 @@ public sealed class RefreshTests
         var options = new SecretSourceOptions { RefreshInterval = TimeSpan.FromMinutes(10), RefreshJitter = 0.1 };
         var low = new RefreshSchedule(options, () => 0.0);
         var high = new RefreshSchedule(options, () => 0.999999);
+        Assert.Equal(options.MinimumRefreshInterval, low.NextDelay(0, loaded: true)); // first poll: the start of the interval
+        Assert.InRange(high.NextDelay(0, loaded: true)!.Value, TimeSpan.FromMinutes(9.99), TimeSpan.FromMinutes(10)); // ...or its end
 
         Assert.Equal(TimeSpan.FromMinutes(9), low.NextDelay(0, loaded: true));
         Assert.InRange(high.NextDelay(0, loaded: true)!.Value, TimeSpan.FromMinutes(10.99), TimeSpan.FromMinutes(11));
