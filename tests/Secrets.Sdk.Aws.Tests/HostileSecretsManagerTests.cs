@@ -169,7 +169,7 @@ public sealed class HostileSecretsManagerTests
     private static SecretMetadata Meta(string name, string? secretId = null, string stage = "AWSCURRENT") => new(name)
     {
         VersionStage = stage,
-        Tags = new Dictionary<string, string>(StringComparer.Ordinal) { [AwsTags.SecretId] = secretId ?? name },
+        StoreData = new AwsSecretHandle(secretId ?? name),
     };
 
     private static RequestDelegate Answer(Func<string, string> body) => context =>

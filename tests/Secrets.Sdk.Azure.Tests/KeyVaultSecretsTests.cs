@@ -45,7 +45,7 @@ public sealed class KeyVaultSecretsTests
         Assert.Equal("p1", config["Database:Password"]);
         Assert.Equal("k", config["Api"]);
 
-        var mapped = f.Build(o => o.KeyMapper = s => "Custom:" + s.Name);
+        var mapped = f.Build(o => o.KeyMapper = SecretKeyMapper.Create(s => "Custom:" + s.Name));
         Assert.Equal("p1", mapped["Custom:Database--Password"]);
     }
 

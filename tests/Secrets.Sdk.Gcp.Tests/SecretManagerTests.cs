@@ -366,13 +366,13 @@ public sealed class SecretManagerTests
     public void KeyMapper_CanBeOverridden_WithLabels()
     {
         var options = new GcpSecretManagerSourceOptions();
-        var secret = new SecretMetadata("orders-db-password") { Tags = new Dictionary<string, string> { [GcpTags.LabelPrefix + "config-key"] = "Db:Password" } };
-        Assert.Equal("orders-db-password", options.KeyMapper(secret));
-        Assert.Equal("Database:Password", options.KeyMapper(new SecretMetadata("Database__Password")));
+        var secret = new SecretMetadata("orders-db-password") { Tags = new Dictionary<string, string> { ["config-key"] = "Db:Password" } };
+        Assert.Equal("orders-db-password", options.KeyMapper.GetKey(secret));
+        Assert.Equal("Database:Password", options.KeyMapper.GetKey(new SecretMetadata("Database__Password")));
 
-        options.KeyMapper = s => s.Tags.TryGetValue(GcpTags.LabelPrefix + "config-key", out var key) ? key : null;
+        options.KeyMapper = SecretKeyMapper.Create(s => s.Tags.TryGetValue("config-key", out var key) ? key : null);
 
-        Assert.Equal("Db:Password", options.KeyMapper(secret));
+        Assert.Equal("Db:Password", options.KeyMapper.GetKey(secret));
         _ = Encoding.UTF8;
     }
 

@@ -39,7 +39,20 @@ public sealed record SecretMetadata
     /// <summary>Gets the content type, when the store knows (for example <c>application/json</c>).</summary>
     public string? ContentType { get; init; }
 
-    /// <summary>Gets the secret's tags or labels.</summary>
+    /// <summary>
+    /// Gets the configuration key the store gives this secret, when it is not derived from <see cref="Name"/>: an
+    /// explicitly mapped secret's section, or its path below a listed prefix, in configuration form (<c>:</c> delimited).
+    /// <see langword="null"/> lets the source's key mapper derive the key from the name.
+    /// </summary>
+    public string? ConfigurationKey { get; init; }
+
+    /// <summary>
+    /// Gets data the store attached for its own later reads (a vendor id, the version it asked for); the engine carries
+    /// it unchanged and never looks inside.
+    /// </summary>
+    public object? StoreData { get; init; }
+
+    /// <summary>Gets the secret's tags or labels, as the backend holds them.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = EmptyTags;
 
     /// <summary>

@@ -9,7 +9,7 @@ public sealed class AwsSecretsManagerSourceOptions : SecretSourceOptions
     /// <summary>Creates the options with AWS's convention: the name prefix is stripped and <c>/</c> becomes <c>:</c>.</summary>
     public AwsSecretsManagerSourceOptions()
     {
-        KeyMapper = secret => secret.Tags.TryGetValue(AwsTags.ConfigurationKey, out var key) ? key : SecretKeyMapping.Delimited("/")(secret);
+        KeyMapper = new SecretKeyMapper("/");
     }
 
     /// <summary>Gets or sets the region. Default: <c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>, then the SDK's region chain.</summary>

@@ -233,16 +233,12 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
 
     private SecretMetadata Describe(string name, string secretId, string stage, string? version, SecretListEntry entry, string key, bool optional)
     {
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [AwsTags.ConfigurationKey] = key,
-            [AwsTags.SecretId] = secretId,
-        };
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var tag in entry.Tags ?? [])
         {
             if (tag.Key is { } k)
             {
-                tags["tag:" + k] = tag.Value ?? string.Empty;
+                tags[k] = tag.Value ?? string.Empty;
             }
         }
 
@@ -253,6 +249,8 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
             UpdatedOn = entry.LastChangedDate is { } changed ? DateTimeOffset.FromUnixTimeMilliseconds((long)(changed * 1000)) : null,
             Tags = tags,
             Optional = optional,
+            ConfigurationKey = key,
+            StoreData = new AwsSecretHandle(secretId),
         };
     }
 
@@ -329,7 +327,7 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
         }
     }
 
-    private static string SecretId(SecretMetadata secret) => secret.Tags.TryGetValue(AwsTags.SecretId, out var id) ? id : secret.Name;
+    private static string SecretId(SecretMetadata secret) => secret.StoreData is AwsSecretHandle handle ? handle.SecretId : secret.Name;
 
     private static string? StageVersion(Dictionary<string, List<string>>? stages, string stage) =>
         stages?.FirstOrDefault(kv => kv.Value.Contains(stage)).Key;

@@ -12,7 +12,7 @@ public sealed class AzureKeyVaultSourceOptions : SecretSourceOptions
     /// </summary>
     public AzureKeyVaultSourceOptions()
     {
-        KeyMapper = secret => secret.Tags.TryGetValue(AzureKeyVaultTags.ConfigurationKey, out var key) ? key : SecretKeyMapping.Delimited("--")(secret);
+        KeyMapper = new SecretKeyMapper("--");
         MaxConcurrency = 32;
     }
 

@@ -145,9 +145,9 @@ internal sealed partial class AzureKeyVaultStore : ISecretStore
         ? properties.UpdatedOn is { } updated ? "updated:" + updated.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : null
         : properties.Version;
 
-    private static string SecretName(SecretMetadata metadata) => metadata.Tags.TryGetValue(AzureKeyVaultTags.SecretName, out var name) ? name : metadata.Name;
+    private static string SecretName(SecretMetadata metadata) => metadata.StoreData is AzureSecretHandle handle ? handle.SecretName : metadata.Name;
 
-    private static string Check(SecretMetadata metadata) => metadata.Tags.TryGetValue(AzureKeyVaultTags.ChangeCheck, out var check) ? check : CheckGet;
+    private static string Check(SecretMetadata metadata) => metadata.StoreData is AzureSecretHandle handle ? handle.ChangeCheck : CheckGet;
 
     private async Task<Dictionary<string, SecretProperties>> ListVaultAsync(CancellationToken cancellationToken)
     {
@@ -190,7 +190,7 @@ internal sealed partial class AzureKeyVaultStore : ISecretStore
         var key = reference.Section ?? reference.Name.Replace("--", ":", StringComparison.Ordinal);
         if (reference.Version is { } pinned && _pinnedLoaded.ContainsKey(name))
         {
-            return new SecretMetadata(name) { Version = pinned, Tags = Tags(reference.Name, key, CheckPinned, null), Optional = reference.Optional };
+            return new SecretMetadata(name) { Version = pinned, ConfigurationKey = key, StoreData = new AzureSecretHandle(reference.Name, CheckPinned), Optional = reference.Optional };
         }
 
         if (reference.Version is null && listed is not null)
@@ -242,7 +242,8 @@ internal sealed partial class AzureKeyVaultStore : ISecretStore
         _prefetched[name] = new Prefetched(null, error);
         return new SecretMetadata(name)
         {
-            Tags = Tags(reference.Name, key, reference.Version is null ? CheckGet : CheckPinned, null),
+            ConfigurationKey = key,
+            StoreData = new AzureSecretHandle(reference.Name, reference.Version is null ? CheckGet : CheckPinned),
             Version = null,
             Optional = reference.Optional,
         };
@@ -313,21 +314,18 @@ internal sealed partial class AzureKeyVaultStore : ISecretStore
         Enabled = properties.Enabled ?? true,
         ExpiresOn = properties.ExpiresOn,
         ContentType = properties.ContentType,
-        Tags = Tags(properties.Name, key, check, properties.Tags),
+        ConfigurationKey = key,
+        StoreData = new AzureSecretHandle(properties.Name, check),
+        Tags = VendorTags(properties.Tags),
         Optional = optional,
     };
 
-    private static Dictionary<string, string> Tags(string secretName, string key, string check, IDictionary<string, string>? own)
+    private static Dictionary<string, string> VendorTags(IDictionary<string, string>? own)
     {
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [AzureKeyVaultTags.ConfigurationKey] = key,
-            [AzureKeyVaultTags.SecretName] = secretName,
-            [AzureKeyVaultTags.ChangeCheck] = check,
-        };
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in own ?? new Dictionary<string, string>())
         {
-            tags["tag:" + name] = value ?? string.Empty;
+            tags[name] = value ?? string.Empty;
         }
 
         return tags;

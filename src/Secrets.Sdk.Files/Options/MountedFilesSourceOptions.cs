@@ -12,7 +12,7 @@ public sealed class MountedFilesSourceOptions : SecretSourceOptions
     /// </summary>
     public MountedFilesSourceOptions()
     {
-        KeyMapper = SecretKeyMapping.Delimited("__", "/");
+        KeyMapper = new SecretKeyMapper("__", "/");
         RefreshInterval = null;
         ChangeDebounce = TimeSpan.FromMilliseconds(100);
     }

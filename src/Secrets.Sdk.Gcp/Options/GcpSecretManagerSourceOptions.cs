@@ -17,7 +17,7 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
     /// </summary>
     public GcpSecretManagerSourceOptions()
     {
-        KeyMapper = secret => secret.Tags.TryGetValue(GcpTags.ConfigurationKey, out var key) ? key : SecretKeyMapping.Delimited("__")(secret);
+        KeyMapper = new SecretKeyMapper("__");
         RefreshJitter = 0.5;
     }
 

@@ -106,7 +106,7 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
     private async Task<SecretReadResult> ReadAsync(SecretMetadata secret, CancellationToken cancellationToken)
     {
         var id = SecretId(secret);
-        var version = secret.Tags.TryGetValue(GcpTags.RequestedVersion, out var v) ? v : Latest;
+        var version = secret.StoreData is GcpSecretHandle handle ? handle.RequestedVersion : Latest;
         var parent = GcpResourceNames.Parent(_project!, _options.Location);
         (string Name, byte[] Data) read;
         try
@@ -211,45 +211,28 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
     private static SecretMetadata Explicit(GcpSecretReference reference)
     {
         var name = reference.Version == Latest ? reference.SecretId : $"{reference.SecretId}@{reference.Version}";
-        var key = reference.Section ?? SecretKeyMapping.NormalizeKey(SecretKeyMapping.ReplaceDelimiters(reference.SecretId, ["__"]));
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [GcpTags.SecretId] = reference.SecretId,
-            [GcpTags.RequestedVersion] = reference.Version,
-        };
-        if (key is not null)
-        {
-            tags[GcpTags.ConfigurationKey] = key;
-        }
-
         return new SecretMetadata(name)
         {
             Version = reference.IsPinned ? reference.Version : null,
             VersionStage = reference.Version,
-            Tags = tags,
             Optional = reference.Optional,
+
+            // The key comes from the secret id (not the name, which may carry "@version"), by GCP's "__" convention.
+            ConfigurationKey = reference.Section ?? reference.SecretId.Replace("__", ":", StringComparison.Ordinal),
+            StoreData = new GcpSecretHandle(reference.SecretId, reference.Version),
         };
     }
 
     private static SecretMetadata Discovered(string secretId, SecretResource resource)
     {
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [GcpTags.SecretId] = secretId,
-            [GcpTags.RequestedVersion] = Latest,
-        };
-        foreach (var (key, value) in resource.Labels ?? [])
-        {
-            tags[GcpTags.LabelPrefix + key] = value;
-        }
-
         return new SecretMetadata(secretId)
         {
             Version = null, // the value itself is the change signal: see the class remarks
             VersionStage = Latest,
             UpdatedOn = resource.CreateTime,
             ExpiresOn = resource.ExpireTime,
-            Tags = tags,
+            Tags = resource.Labels is { Count: > 0 } labels ? new Dictionary<string, string>(labels, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal),
+            StoreData = new GcpSecretHandle(secretId, Latest),
         };
     }
 
@@ -265,7 +248,7 @@ internal sealed partial class GcpSecretManagerStore : ISecretStore, IDisposable
         _matcher = new GcpProjectMatcher(project, _options.Location);
     }
 
-    private static string SecretId(SecretMetadata secret) => secret.Tags.TryGetValue(GcpTags.SecretId, out var id) ? id : secret.Name;
+    private static string SecretId(SecretMetadata secret) => secret.StoreData is GcpSecretHandle handle ? handle.SecretId : secret.Name;
 
     [LoggerMessage(5101, LogLevel.Error, "{Store}: secret {Secret} failed its CRC32C integrity check; it is kept out of configuration.")]
     private static partial void LogIntegrityFailure(ILogger logger, string store, string secret);

@@ -34,7 +34,7 @@ internal sealed class VaultDynamicSecretStore : ILeasedSecretStore
             Version = "dynamic",
             Leased = true,
             ContentType = "application/json",
-            Tags = new Dictionary<string, string>(StringComparer.Ordinal) { [VaultTags.ConfigurationKey] = s.Section ?? s.Path.Replace('/', ':') },
+            ConfigurationKey = s.Section ?? s.Path.Replace('/', ':'),
         }).ToArray();
         return new ValueTask<IReadOnlyList<SecretMetadata>>(list);
     }

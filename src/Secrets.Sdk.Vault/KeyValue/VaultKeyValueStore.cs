@@ -237,7 +237,7 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
             UpdatedOn = updated,
             Enabled = enabled,
             ContentType = Json,
-            Tags = new Dictionary<string, string>(StringComparer.Ordinal) { [VaultTags.ConfigurationKey] = relative.Replace('/', ':') },
+            ConfigurationKey = relative.Replace('/', ':'),
         };
     }
 

@@ -3,17 +3,12 @@ using Secrets.Sdk.Http;
 namespace Secrets.Sdk.Vault;
 
 /// <summary>Options of the Vault source added by <c>AddVault</c>.</summary>
+/// <remarks>
+/// Vault's conventions, through <see cref="SecretMetadata.ConfigurationKey"/>: a KV secret's fields are placed under its
+/// path relative to the configured path (a single secret's fields at the root), a dynamic secret's under its section.
+/// </remarks>
 public sealed class VaultSourceOptions : SecretSourceOptions, IVaultEndpointOptions
 {
-    /// <summary>
-    /// Creates the options with Vault's conventions: a KV secret's fields are placed under its path relative to the
-    /// configured path (a single secret's fields at the root), a dynamic secret's under its section.
-    /// </summary>
-    public VaultSourceOptions()
-    {
-        KeyMapper = secret => secret.Tags.TryGetValue(VaultTags.ConfigurationKey, out var key) ? key : SecretKeyMapping.Default(secret);
-    }
-
     /// <summary>Gets or sets Vault's address. Default: <c>VAULT_ADDR</c>.</summary>
     public Uri? Address { get; set; }
 

@@ -26,10 +26,10 @@ public class SecretSourceOptions
     public string? KeyPrefix { get; set; }
 
     /// <summary>
-    /// Gets or sets the function that maps a secret to its configuration key, or returns <see langword="null"/> to skip the
-    /// secret. Backends set their ecosystem's convention; see <see cref="SecretKeyMapping"/>.
+    /// Gets or sets the mapper from a secret to its configuration key (or to <see langword="null"/>, which skips the
+    /// secret). Backends set their ecosystem's delimiters; derive from <see cref="SecretKeyMapper"/> to choose keys yourself.
     /// </summary>
-    public Func<SecretMetadata, string?> KeyMapper { get; set; } = SecretKeyMapping.Default;
+    public SecretKeyMapper KeyMapper { get; set; } = SecretKeyMapper.Default;
 
     /// <summary>
     /// Gets or sets a value indicating whether a JSON object or array value is flattened into child keys

@@ -13,18 +13,18 @@ internal static class SecretValueMapper
     /// <summary>Computes the configuration key of a secret, or null when the secret is skipped.</summary>
     public static string? MapKey(SecretMetadata metadata, SecretSourceOptions options)
     {
-        var mapped = options.KeyMapper(metadata);
+        var mapped = options.KeyMapper.GetKey(metadata);
         if (mapped is null)
         {
             return null;
         }
 
         // An empty key places a JSON object's fields at the root (or directly under Section).
-        var key = SecretKeyMapping.NormalizeKey(mapped) ?? string.Empty;
+        var key = SecretKeyMapper.NormalizeKey(mapped) ?? string.Empty;
 
         if (!string.IsNullOrEmpty(options.KeyPrefix) && key.Length > 0)
         {
-            var prefix = SecretKeyMapping.NormalizeKey(options.KeyPrefix.Replace("__", ":", StringComparison.Ordinal));
+            var prefix = SecretKeyMapper.NormalizeKey(options.KeyPrefix.Replace("__", ":", StringComparison.Ordinal));
             if (prefix is not null)
             {
                 if (key.Length > prefix.Length && key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && key[prefix.Length] == ':')
@@ -40,7 +40,7 @@ internal static class SecretValueMapper
 
         if (!string.IsNullOrEmpty(options.Section))
         {
-            var section = SecretKeyMapping.NormalizeKey(options.Section);
+            var section = SecretKeyMapper.NormalizeKey(options.Section);
             key = section is null ? key : key.Length == 0 ? section : section + ":" + key;
         }
 

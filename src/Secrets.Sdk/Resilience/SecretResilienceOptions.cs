@@ -63,7 +63,7 @@ public sealed class SecretResilienceOptions
     /// <param name="timeProvider">The clock for delays, timeouts and the breaker.</param>
     /// <param name="name">The pipeline's name for telemetry (usually the store's name).</param>
     /// <returns>The pipeline.</returns>
-    public ResiliencePipeline BuildPipeline(TimeProvider timeProvider, string name)
+    internal ResiliencePipeline BuildPipeline(TimeProvider timeProvider, string name)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         return Pipeline ?? SecretResiliencePipelineFactory.Create(this, timeProvider, name);

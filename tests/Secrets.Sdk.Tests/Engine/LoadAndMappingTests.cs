@@ -97,10 +97,35 @@ public sealed class LoadAndMappingTests
         store.Set("skip-me", "2");
 
         var (config, _) = TestConfig.Build(time, (store, TestConfig.Options(o =>
-            o.KeyMapper = m => m.Name.StartsWith("skip", StringComparison.Ordinal) ? null : "Custom:" + m.Name.ToUpperInvariant())));
+            o.KeyMapper = SecretKeyMapper.Create(m => m.Name.StartsWith("skip", StringComparison.Ordinal) ? null : "Custom:" + m.Name.ToUpperInvariant()))));
 
         Assert.Equal("1", config["Custom:KEEP-ME"]);
         Assert.Null(config["skip-me"]);
+    }
+
+    [Fact]
+    public void Load_DerivedMapperOverridesGetKeyAndCanDeferToTheDelimiters()
+    {
+        var time = new ManualTimeProvider();
+        var store = new InMemorySecretStore("mem", time);
+        store.Set("Database--Password", "1");
+        store.Set("legacy_Smtp--Host", "2");
+
+        var (config, _) = TestConfig.Build(time, (store, TestConfig.Options(o => o.KeyMapper = new LegacyPrefixMapper())));
+
+        Assert.Equal("1", config["Database:Password"]);
+        Assert.Equal("2", config["Mail:Smtp:Host"]);
+        Assert.Null(config["legacy_Smtp:Host"]);
+    }
+
+    [Fact]
+    public void GetKey_PrefersTheStoresConfigurationKeyOverTheName()
+    {
+        var mapper = new SecretKeyMapper("/");
+
+        Assert.Equal("Stripe", mapper.GetKey(new SecretMetadata("shared/stripe-key") { ConfigurationKey = "Stripe" }));
+        Assert.Equal("shared:stripe-key", mapper.GetKey(new SecretMetadata("shared/stripe-key")));
+        Assert.Equal(["/"], mapper.Delimiters);
     }
 
     [Fact]
@@ -209,10 +234,10 @@ public sealed class LoadAndMappingTests
         var store = new InMemorySecretStore("mem", time);
         store.Set("orders/production", """{"ConnectionStrings":{"Db":"c"},"Api:Key":"k"}""");
 
-        var (config, _) = TestConfig.Build(time, (store, TestConfig.Options(o => o.KeyMapper = _ => string.Empty)));
+        var (config, _) = TestConfig.Build(time, (store, TestConfig.Options(o => o.KeyMapper = SecretKeyMapper.Create(_ => string.Empty))));
         var (sectioned, _) = TestConfig.Build(time, (store, TestConfig.Options(o =>
         {
-            o.KeyMapper = _ => string.Empty;
+            o.KeyMapper = SecretKeyMapper.Create(_ => string.Empty);
             o.Section = "App";
         })));
 
@@ -222,7 +247,20 @@ public sealed class LoadAndMappingTests
 
         var plain = new InMemorySecretStore("plain", time);
         plain.Set("token", "not-json");
-        var ex = Assert.Throws<SecretsLoadException>(() => TestConfig.Build(time, (plain, TestConfig.Options(o => o.KeyMapper = _ => string.Empty))));
+        var ex = Assert.Throws<SecretsLoadException>(() => TestConfig.Build(time, (plain, TestConfig.Options(o => o.KeyMapper = SecretKeyMapper.Create(_ => string.Empty)))));
         Assert.Contains("must be a JSON object", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class LegacyPrefixMapper : SecretKeyMapper
+    {
+        public LegacyPrefixMapper()
+            : base("--")
+        {
+        }
+
+        public override string? GetKey(SecretMetadata secret) =>
+            secret.Name.StartsWith("legacy_", StringComparison.Ordinal)
+                ? "Mail:" + base.GetKey(secret with { ConfigurationKey = secret.Name["legacy_".Length..].Replace("--", ":", StringComparison.Ordinal) })
+                : base.GetKey(secret);
     }
 }

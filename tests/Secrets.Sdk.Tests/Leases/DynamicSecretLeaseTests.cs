@@ -141,7 +141,7 @@ public sealed class DynamicSecretLeaseTests
         var options = TestConfig.Options(o =>
         {
             o.RefreshInterval = null;
-            o.KeyMapper = m => "Database";
+            o.KeyMapper = SecretKeyMapper.Create(m => "Database");
         });
         options.Leases.Jitter = 0;
         return options;

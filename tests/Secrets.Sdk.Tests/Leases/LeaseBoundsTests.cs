@@ -95,7 +95,7 @@ public sealed class LeaseBoundsTests
         var options = TestConfig.Options(o =>
         {
             o.RefreshInterval = null;
-            o.KeyMapper = _ => "Database";
+            o.KeyMapper = SecretKeyMapper.Create(_ => "Database");
         });
         options.Leases.Jitter = 0;
         var config = new ConfigurationBuilder()

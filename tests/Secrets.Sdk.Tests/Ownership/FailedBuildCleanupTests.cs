@@ -29,7 +29,7 @@ public sealed class FailedBuildCleanupTests
                 .AddSecretsManager(s =>
                 {
                     s.TimeProvider = time;
-                    s.AddStore(_ => leased.Connect(), TestConfig.Options(o => o.KeyMapper = _ => "Database"));
+                    s.AddStore(_ => leased.Connect(), TestConfig.Options(o => o.KeyMapper = SecretKeyMapper.Create(_ => "Database")));
                     s.AddStore(_ => denied.Connect(), TestConfig.Options());
                     s.AddStore(_ => silent.Connect(), TestConfig.Options(o => o.Optional = true));
                 })

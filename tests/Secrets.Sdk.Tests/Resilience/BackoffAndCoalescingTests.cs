@@ -65,7 +65,7 @@ public sealed class BackoffAndCoalescingTests
         var options = TestConfig.Options(o =>
         {
             o.RefreshInterval = null;
-            o.KeyMapper = _ => "Database";
+            o.KeyMapper = SecretKeyMapper.Create(_ => "Database");
             o.Resilience.MaxRetryAttempts = 1;
             o.Resilience.RetryMaxDelay = TimeSpan.FromHours(2);
         });
