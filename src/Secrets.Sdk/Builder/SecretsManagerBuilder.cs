@@ -108,6 +108,12 @@ public sealed class SecretsManagerBuilder
         return this;
     }
 
+    /// <summary>Gets the code that completes sources declared in configuration (<c>ConfigureDeclaredSources</c>).</summary>
+    internal List<DeclaredSourceHook> DeclaredSourceHooks { get; } = [];
+
+    /// <summary>Inserts the sources of <paramref name="other"/> at <paramref name="index"/>, keeping their order.</summary>
+    internal void InsertSources(int index, SecretsManagerBuilder other) => _sources.InsertRange(index, other._sources);
+
     /// <summary>
     /// Adds a source that reads an existing <paramref name="store"/>. The caller owns it: the SDK never disposes a store
     /// it did not create, and every configuration provider built from this source reads the same instance.

@@ -49,5 +49,36 @@ public static class SecretsManagerHostApplicationBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds the secret sources declared in <paramref name="section"/> (builder settings and a <c>Sources</c> list, each
+    /// entry with a <c>Type</c>), for example <c>builder.Configuration.GetSection("SecretsManager")</c>, with the same
+    /// services as the code-based overload.
+    /// </summary>
+    /// <param name="builder">The host application builder.</param>
+    /// <param name="section">The declaring section.</param>
+    /// <returns>The host application builder.</returns>
+    /// <exception cref="SecretsConfigurationException">The section has problems; every one is listed with its path.</exception>
+    /// <exception cref="SecretsLoadException">A required source could not be loaded.</exception>
+    public static IHostApplicationBuilder AddSecretsManager(this IHostApplicationBuilder builder, IConfiguration section) =>
+        AddSecretsManager(builder, section, configure: null);
+
+    /// <summary>
+    /// Adds the secret sources declared in <paramref name="section"/>, then runs <paramref name="configure"/>, which may
+    /// override the file's builder settings, add sources in code (they win over declared ones for the same key) and
+    /// complete declared sources with <c>ConfigureDeclaredSources</c>.
+    /// </summary>
+    /// <param name="builder">The host application builder.</param>
+    /// <param name="section">The declaring section.</param>
+    /// <param name="configure">Code-based configuration, or <see langword="null"/>.</param>
+    /// <returns>The host application builder.</returns>
+    /// <exception cref="SecretsConfigurationException">The section has problems; every one is listed with its path.</exception>
+    /// <exception cref="SecretsLoadException">A required source could not be loaded.</exception>
+    public static IHostApplicationBuilder AddSecretsManager(this IHostApplicationBuilder builder, IConfiguration section, Action<SecretsManagerBuilder>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        return builder.AddSecretsManager(secrets => DeclaredSources.Read(secrets, section, configure));
+    }
+
     private sealed class SecretsManagerMarker;
 }
