@@ -7,13 +7,16 @@ internal static class SecretsCommandLine
 {
     /// <summary>Creates the root command.</summary>
     /// <param name="console">Where the verbs read and write.</param>
+    /// <param name="time">The clock (<c>list</c> and <c>doctor</c>); <see cref="TimeProvider.System"/> by default.</param>
     /// <returns>The root command.</returns>
-    public static RootCommand Create(CliConsole console) => new("Secrets.Sdk command-line tool: local keys, envelope encryption, and checks of the sources declared in appsettings.json.")
+    public static RootCommand Create(CliConsole console, TimeProvider? time = null) => new("Secrets.Sdk command-line tool: local keys, envelope encryption, and checks of the sources declared in appsettings.json.")
     {
         KeygenCommand.Create(console),
         EnvelopeCommands.CreateEncrypt(console),
         EnvelopeCommands.CreateDecrypt(console),
         RewrapCommand.Create(console),
+        ListCommand.Create(console, time ?? TimeProvider.System),
+        DoctorCommand.Create(console, time ?? TimeProvider.System),
     };
 
     /// <summary>
