@@ -35,6 +35,7 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
     private readonly LastKnownGoodCache? _lastKnownGood;
     private readonly HashSet<SecretSourceRuntime> _onCache = [];
     private readonly List<string> _converged = [];
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
     private bool _converging;
     private volatile SecretSnapshot _snapshot = SecretSnapshot.Empty;
 
@@ -377,8 +378,9 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
     }
 
     /// <summary>
-    /// Called when a source commits: if it was serving cached values, its publish is held back and the first such source
-    /// starts one convergence (<see cref="ConvergeAsync"/>), so live values replace cached ones with one reload.
+    /// Called when a source commits. The first commit of a source serving cached values starts one convergence
+    /// (<see cref="ConvergeAsync"/>); while it runs, every commit's publish (cached source or not) is held and folded into
+    /// the convergence's one publish, so live values replace cached ones with one reload.
     /// </summary>
     private bool ConvergeFromCache(SecretSourceRuntime source)
     {
@@ -389,18 +391,30 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
 
         lock (_publishGate)
         {
-            if (!_onCache.Remove(source))
+            var wasCached = _onCache.Remove(source);
+            if (wasCached)
+            {
+                _converged.Add(source.Name);
+            }
+
+            if (_converging)
+            {
+                _held.Add(source.Name);
+                return true; // The convergence under way publishes it.
+            }
+
+            if (!wasCached)
             {
                 return false;
             }
 
-            _converged.Add(source.Name);
-            if (!_started || _converging)
+            if (!_started)
             {
-                return true; // The startup merge, or the convergence under way, publishes it.
+                return true; // The startup merge publishes it.
             }
 
             _converging = true;
+            _held.Add(source.Name);
         }
 
         lock (_shutdownGate)
@@ -434,11 +448,14 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
         }
 
         string[] converged;
+        string[] held;
         lock (_publishGate)
         {
             _converging = false;
             converged = [.. _converged];
+            held = [.. _held];
             _converged.Clear();
+            _held.Clear();
         }
 
         if (Volatile.Read(ref _shutdown) is not null)
@@ -446,7 +463,7 @@ internal sealed class SecretsConfigurationProvider : IConfigurationProvider, IDi
             return;
         }
 
-        var changed = Publish(string.Join(",", converged), startup: false);
+        var changed = Publish(string.Join(",", held), startup: false);
         LastKnownGoodLog.Converged(_logger, string.Join(", ", converged), changed.Count);
         _lastKnownGood!.RequestWrite();
     }
