@@ -20,6 +20,12 @@ namespace Secrets.Sdk.Aws;
 /// </remarks>
 internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
 {
+    /// <summary>Secrets per BatchGetSecretValue call (the API's maximum).</summary>
+    internal const int BatchSize = 20;
+
+    /// <summary>Secrets per ListSecrets page (the API's maximum).</summary>
+    internal const int ListPageSize = 100;
+
     private const string Current = "AWSCURRENT";
     private readonly SecretsManagerClient _client;
     private readonly AwsSecretsManagerSourceOptions _options;
@@ -42,7 +48,7 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
 
     public string Name { get; }
 
-    public int MaxBatchSize => 20;
+    public int MaxBatchSize => BatchSize;
 
     /// <summary>
     /// Lists the source's secrets. Passes of one source never overlap (the engine's single flight), so the discovery state
@@ -182,7 +188,7 @@ internal sealed partial class AwsSecretsManagerStore : ISecretStore, IDisposable
         string? next = null;
         do
         {
-            var page = await _client.SendAsync("ListSecrets", new ListSecretsRequest { Filters = filters, MaxResults = 100, NextToken = next, IncludePlannedDeletion = false }, SecretsManagerJsonContext.Default.ListSecretsRequest, SecretsManagerJsonContext.Default.ListSecretsResponse, null, cancellationToken).ConfigureAwait(false);
+            var page = await _client.SendAsync("ListSecrets", new ListSecretsRequest { Filters = filters, MaxResults = ListPageSize, NextToken = next, IncludePlannedDeletion = false }, SecretsManagerJsonContext.Default.ListSecretsRequest, SecretsManagerJsonContext.Default.ListSecretsResponse, null, cancellationToken).ConfigureAwait(false);
             foreach (var entry in page.SecretList ?? [])
             {
                 if (entry.Name is not { } name || (_options.NamePrefix is { } p && !name.StartsWith(p, StringComparison.Ordinal)))

@@ -4,9 +4,9 @@ namespace Secrets.Sdk.Http;
 /// When a backend lists its secrets again (discovery), apart from the per-secret value checks of every refresh: vendors
 /// give listing a far smaller quota than reading (AWS <c>ListSecrets</c> 100 per second against <c>DescribeSecret</c> 40,000;
 /// GCP 600 metadata reads per minute against 90,000 accesses), so a fleet must list rarely and never in step.
-/// After the first discovery (at startup) the next one is due after a uniformly random part of <see cref="Interval"/>
-/// (anywhere in [0, interval)), so instances deployed together spread their listings over a whole interval; after that,
-/// every <see cref="Interval"/> × (1 ± <see cref="Jitter"/>). A jitter of 0 makes the schedule exact (no spread at all).
+/// After the first discovery (at startup) the next one is due after a random part of the interval (<see cref="NextDelay"/>),
+/// so instances deployed together spread their listings over a whole interval; after that, every <see cref="Interval"/>
+/// × (1 ± <see cref="Jitter"/>). A jitter of 0 makes the schedule exact (no spread at all).
 /// Not thread-safe: the caller serializes discoveries.
 /// </summary>
 public sealed class DiscoverySchedule
@@ -64,8 +64,12 @@ public sealed class DiscoverySchedule
     }
 
     /// <summary>
-    /// The delay after a discovery: for the first one (at startup) uniform in [0, <see cref="Interval"/>), later
-    /// <see cref="Interval"/> × (1 ± <see cref="Jitter"/>); exactly <see cref="Interval"/> when the jitter is 0.
+    /// The delay after a discovery: later ones <see cref="Interval"/> × (1 ± <see cref="Jitter"/>); exactly
+    /// <see cref="Interval"/> when the jitter is 0. After the first one (at startup) the delay is the residual life of
+    /// those jittered delays: uniform over [0, interval × (1 − jitter)), then tapering linearly to nothing at interval ×
+    /// (1 + jitter). That is how far from its next discovery an instance that has been running for days is, so a fleet
+    /// started together lists at the same flat rate from the start as in steady state (a plain uniform [0, interval)
+    /// would overlap the first wave with the start of the second).
     /// </summary>
     /// <param name="first">Whether this follows the first discovery.</param>
     /// <returns>The delay.</returns>
@@ -77,6 +81,17 @@ public sealed class DiscoverySchedule
         }
 
         var uniform = _random();
-        return first ? Interval * uniform : Interval * (1 + (((uniform * 2) - 1) * Jitter));
+        if (!first)
+        {
+            return Interval * (1 + (((uniform * 2) - 1) * Jitter));
+        }
+
+        if (uniform < 1 - Jitter)
+        {
+            return Interval * uniform;
+        }
+
+        var tail = (uniform - (1 - Jitter)) / Jitter;
+        return Interval * (1 + Jitter - (2 * Jitter * Math.Sqrt(1 - tail)));
     }
 }

@@ -3,10 +3,12 @@ namespace Secrets.Sdk;
 /// <summary>
 /// When a source polls next: its interval with jitter, or an exponential error back-off after failures (5 s × 2^(n−1),
 /// capped by <see cref="SecretSourceOptions.MaxErrorBackoff"/> and by the interval), never below
-/// <see cref="SecretSourceOptions.MinimumRefreshInterval"/>. The first poll after the source loaded is spread over the
-/// whole interval (uniform in [0, interval)), so a fleet deployed in the same second does not poll in step for the rest
-/// of its life; every later poll is the interval × (1 ± <see cref="SecretSourceOptions.RefreshJitter"/>). A jitter of 0
-/// makes every delay exact, the first one included. The random source is injectable so tests can pin it.
+/// <see cref="SecretSourceOptions.MinimumRefreshInterval"/>. Every poll after the first is the interval × (1 ±
+/// <see cref="SecretSourceOptions.RefreshJitter"/>). The first poll after the source loaded is spread over the whole
+/// interval, so a fleet deployed in the same second does not poll in step: it is drawn from the residual-life
+/// distribution of those jittered delays (<see cref="FirstFraction"/>), which makes a fleet started together poll at the
+/// same flat rate from its first minute as in steady state. A jitter of 0 makes every delay exact, the first one
+/// included. The random source is injectable so tests can pin it.
 /// </summary>
 internal sealed class RefreshSchedule
 {
@@ -47,9 +49,28 @@ internal sealed class RefreshSchedule
             return null;
         }
 
-        var factor = first ? _random() : 1 + (((_random() * 2) - 1) * _options.RefreshJitter);
+        var factor = first ? FirstFraction(_random(), _options.RefreshJitter) : 1 + (((_random() * 2) - 1) * _options.RefreshJitter);
         var jittered = d * factor;
         return jittered < _options.MinimumRefreshInterval ? _options.MinimumRefreshInterval : jittered;
+    }
+
+    /// <summary>
+    /// The first delay after startup as a fraction of the interval, for <paramref name="uniform"/> in [0, 1): uniform over
+    /// [0, 1 − jitter), then tapering linearly to nothing at 1 + jitter. That is the distribution of the time left until the
+    /// next poll of an instance that has been polling every interval × (1 ± jitter) for ever (its residual life), so a fleet
+    /// whose instances start together is, from its first poll, as evenly spread as one that has run for days; a plain
+    /// uniform [0, 1) would overlap the first wave with the start of the second (+25% per minute at ±50% jitter).
+    /// The backend kit's <c>DiscoverySchedule</c> spreads the first discovery the same way.
+    /// </summary>
+    internal static double FirstFraction(double uniform, double jitter)
+    {
+        if (uniform < 1 - jitter)
+        {
+            return uniform;
+        }
+
+        var tail = (uniform - (1 - jitter)) / jitter;
+        return 1 + jitter - (2 * jitter * Math.Sqrt(1 - tail));
     }
 
     /// <summary>The un-jittered error back-off after <paramref name="consecutiveFailures"/> failures.</summary>

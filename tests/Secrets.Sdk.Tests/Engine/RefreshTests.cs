@@ -230,7 +230,7 @@ public sealed class RefreshTests
         var low = new RefreshSchedule(options, () => 0.0);
         var high = new RefreshSchedule(options, () => 0.999999);
         Assert.Equal(options.MinimumRefreshInterval, low.NextDelay(0, loaded: true)); // first poll: the start of the interval
-        Assert.InRange(high.NextDelay(0, loaded: true)!.Value, TimeSpan.FromMinutes(9.99), TimeSpan.FromMinutes(10)); // ...or its end
+        Assert.InRange(high.NextDelay(0, loaded: true)!.Value, TimeSpan.FromMinutes(10.99), TimeSpan.FromMinutes(11)); // ...or its end
 
         Assert.Equal(TimeSpan.FromMinutes(9), low.NextDelay(0, loaded: true));
         Assert.InRange(high.NextDelay(0, loaded: true)!.Value, TimeSpan.FromMinutes(10.99), TimeSpan.FromMinutes(11));
