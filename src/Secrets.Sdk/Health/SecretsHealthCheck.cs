@@ -54,6 +54,20 @@ public sealed class SecretsHealthCheck : IHealthCheck
         return Task.FromResult(new HealthCheckResult(worst, description, data: data));
     }
 
+    /// <summary>
+    /// Judges one source the way this check does: its status and, when it is not plainly fresh, why (ages, counts and
+    /// error descriptions; never a value). For per-source displays such as a status endpoint.
+    /// </summary>
+    /// <param name="source">The source's status.</param>
+    /// <param name="now">The time to measure data age at.</param>
+    /// <returns>The source's health and the reason for it (<see langword="null"/> description when fresh).</returns>
+    public static HealthCheckResult CheckSource(SecretSourceStatus source, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var (status, reason) = Evaluate(source, now);
+        return new HealthCheckResult(status, reason);
+    }
+
     private static (HealthStatus Status, string? Reason) Evaluate(SecretSourceStatus source, DateTimeOffset now)
     {
         if (source.ServingCachedFrom is { } cachedFrom)
