@@ -59,6 +59,7 @@ internal sealed class SourceProbe : IDisposable
             secrets.ConfigureDeclaredSources<SecretSourceOptions>(o =>
             {
                 o.Optional = true; // Reported, not thrown: the CLI judges every source.
+                o.Leases.RevokeOnShutdown = true; // Dynamic credentials minted only to be looked at are revoked on exit.
                 lock (options)
                 {
                     options.Add(o);

@@ -37,5 +37,13 @@ internal static class SettingsFile
         return source;
     }
 
+    public static JsonObject VaultDynamic(Uri address, string tokenFile, string credentialsPath) => new()
+    {
+        ["Type"] = "Vault",
+        ["Address"] = address.ToString(),
+        ["Authentication"] = new JsonObject { ["Method"] = "Token", ["TokenFile"] = tokenFile },
+        ["DynamicSecrets"] = new JsonArray(new JsonObject { ["Path"] = credentialsPath, ["Section"] = "Database" }),
+    };
+
     public static JsonObject Files(string path) => new() { ["Type"] = "MountedFiles", ["Path"] = path };
 }

@@ -134,6 +134,22 @@ public sealed class DoctorCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Doctor_DynamicSecret_ReportsLeaseTtl_AndRevokesTheLeaseItMinted()
+    {
+        _vault.AddDatabaseRole("orders-rw", TimeSpan.FromHours(1), TimeSpan.FromHours(24));
+        var config = SettingsFile.Write(_dir, SettingsFile.VaultDynamic(_vault.Address, _dir.File("token"), "database/creds/orders-rw"));
+
+        var run = await CliRun.RunAsync(["doctor", "--config", config, "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        var source = Assert.Single(JsonDocument.Parse(run.Out).RootElement.GetProperty("sources").EnumerateArray());
+        var secret = Assert.Single(source.GetProperty("secrets").EnumerateArray());
+        Assert.InRange(secret.GetProperty("leaseTtlSeconds").GetDouble(), 3500, 3600);
+        var lease = Assert.Single(_vault.LeasesUnder("database/creds/orders-rw"));
+        Assert.True(_vault.IsLeaseRevoked(lease), "doctor revokes the credential it minted to check the source");
+    }
+
+    [Fact]
     public async Task Doctor_MountedFiles_Exit0_WithoutHttpChecks()
     {
         Directory.CreateDirectory(_dir.File("mount"));
