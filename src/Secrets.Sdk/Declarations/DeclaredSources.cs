@@ -62,6 +62,7 @@ internal static partial class DeclaredSources
         Set(root, nameof(builder.StartupTimeout), root.GetTimeSpan(nameof(builder.StartupTimeout)), v => builder.StartupTimeout = v);
         Set(root, nameof(builder.OptionalSourceWait), root.GetTimeSpan(nameof(builder.OptionalSourceWait)), v => builder.OptionalSourceWait = v);
         Set(root, nameof(builder.ShutdownTimeout), root.GetTimeSpan(nameof(builder.ShutdownTimeout)), v => builder.ShutdownTimeout = v);
+        DeclaredLastKnownGoodCache.Apply(builder, root);
     }
 
     private static void Set(DeclaredSection root, string name, TimeSpan? value, Action<TimeSpan> set)
