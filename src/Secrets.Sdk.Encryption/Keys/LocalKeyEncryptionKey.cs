@@ -63,6 +63,39 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     /// <returns>The KEK.</returns>
     public static LocalKeyEncryptionKey FromFile(string path, string keyId)
     {
+        ArgumentException.ThrowIfNullOrEmpty(keyId);
+        return FromFile(path, _ => keyId);
+    }
+
+    /// <summary>
+    /// Reads a key file as <see cref="FromFile(string, string)"/> does, naming the key by its fingerprint
+    /// (<see cref="FingerprintKeyId"/>), so the same key has the same id wherever its file is mounted — the form behind
+    /// <c>local:PATH</c> key-encryption key URIs.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The KEK.</returns>
+    public static LocalKeyEncryptionKey FromFile(string path) => FromFile(path, FingerprintKeyId);
+
+    /// <summary>
+    /// Returns the id a key gets from its fingerprint: <c>local-</c> and 16 hex digits of HMAC-SHA256 over a fixed label,
+    /// keyed by the key (one-way: it reveals nothing about the key, and two keys practically never share one).
+    /// </summary>
+    /// <param name="key">The 32-byte key.</param>
+    /// <returns>The key id, for example <c>local-3f9a0c1d2b4e5f60</c>.</returns>
+    public static string FingerprintKeyId(ReadOnlySpan<byte> key)
+    {
+        if (key.Length != KeySize)
+        {
+            throw new ArgumentException($"A local key must be {KeySize} bytes (AES-256); it is {key.Length} bytes.", nameof(key));
+        }
+
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(key, "secrets-sdk local kek id v1"u8, mac);
+        return "local-" + Convert.ToHexString(mac[..8]).ToLowerInvariant();
+    }
+
+    private static LocalKeyEncryptionKey FromFile(string path, KeyIdOf keyIdOf)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var buffer = new byte[MaxKeyFileBytes + 1];
         try
@@ -79,8 +112,8 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
             }
 
             return length == KeySize
-                ? new LocalKeyEncryptionKey(buffer.AsSpan(0, KeySize), keyId)
-                : FromBase64(buffer.AsSpan(0, length), $"file '{path}'", keyId);
+                ? new LocalKeyEncryptionKey(buffer.AsSpan(0, KeySize), keyIdOf(buffer.AsSpan(0, KeySize)))
+                : FromBase64(buffer.AsSpan(0, length), $"file '{path}'", keyIdOf);
         }
         finally
         {
@@ -99,7 +132,7 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
         var utf8 = Encoding.UTF8.GetBytes(value);
         try
         {
-            return FromBase64(utf8, $"environment variable '{variable}'", keyId);
+            return FromBase64(utf8, $"environment variable '{variable}'", _ => keyId);
         }
         finally
         {
@@ -212,7 +245,7 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     }
 
     /// <summary>Decodes base64 (surrounding whitespace ignored) without making a string of it, and zeroes the decoded copy.</summary>
-    private static LocalKeyEncryptionKey FromBase64(ReadOnlySpan<byte> utf8, string where, string keyId)
+    private static LocalKeyEncryptionKey FromBase64(ReadOnlySpan<byte> utf8, string where, KeyIdOf keyIdOf)
     {
         var text = utf8.Trim(" \t\r\n"u8);
         var key = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
@@ -223,13 +256,20 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
                 throw new FormatException($"The key in {where} is neither {KeySize} raw bytes nor base64.");
             }
 
-            return new LocalKeyEncryptionKey(key.AsSpan(0, written), keyId);
+            if (written != KeySize)
+            {
+                throw new FormatException($"The key in {where} decodes to {written} bytes; it must be {KeySize} bytes (AES-256).");
+            }
+
+            return new LocalKeyEncryptionKey(key.AsSpan(0, written), keyIdOf(key.AsSpan(0, written)));
         }
         finally
         {
             CryptographicOperations.ZeroMemory(key);
         }
     }
+
+    private delegate string KeyIdOf(ReadOnlySpan<byte> key);
 
     private static KeyEncryptionKeyException Failure(string keyId) =>
         new($"The data key could not be unwrapped with local key '{keyId}'.") { ProviderId = Provider, KeyId = keyId };

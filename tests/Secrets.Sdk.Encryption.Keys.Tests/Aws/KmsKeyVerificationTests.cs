@@ -1,9 +1,10 @@
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
+using Secrets.Sdk.Aws;
 using Secrets.Sdk.Emulators.Aws;
 using Secrets.Sdk.Encryption;
 
-namespace Secrets.Sdk.Aws.Tests;
+namespace Secrets.Sdk.Encryption.Keys.Tests.Aws;
 
 /// <summary>
 /// A data key wrapped under KMS key A and presented as key B is refused: KMS is asked to decrypt with B, and the key ARN

@@ -9,12 +9,13 @@ namespace Secrets.Sdk.Aws;
 /// and Decrypt with the message's encryption context as the KMS EncryptionContext, checking that KMS used the expected key.
 /// </summary>
 /// <remarks>https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKey.html (and Encrypt, Decrypt).</remarks>
-public sealed class AwsKmsKeyEncryptionKey : IKeyEncryptionKey
+public sealed class AwsKmsKeyEncryptionKey : IKeyEncryptionKey, IDisposable
 {
     /// <summary>The provider id written into envelope messages: <c>aws-kms</c>.</summary>
     public const string Provider = "aws-kms";
 
     private readonly IAmazonKeyManagementService _kms;
+    private readonly bool _ownsClient;
 
     /// <summary>Creates the KEK.</summary>
     /// <param name="kms">The KMS client (configured with region, credentials and, for tests or VPC endpoints, ServiceURL).</param>
@@ -23,6 +24,12 @@ public sealed class AwsKmsKeyEncryptionKey : IKeyEncryptionKey
     /// key ARN in KMS's answers; an alias cannot be checked and is refused).
     /// </param>
     public AwsKmsKeyEncryptionKey(IAmazonKeyManagementService kms, string keyArn)
+        : this(kms, keyArn, ownsClient: false)
+    {
+    }
+
+    /// <summary>Creates the KEK, owning <paramref name="kms"/> when <paramref name="ownsClient"/> (a client made from a key URI).</summary>
+    internal AwsKmsKeyEncryptionKey(IAmazonKeyManagementService kms, string keyArn, bool ownsClient)
     {
         ArgumentNullException.ThrowIfNull(kms);
         ArgumentException.ThrowIfNullOrEmpty(keyArn);
@@ -34,6 +41,7 @@ public sealed class AwsKmsKeyEncryptionKey : IKeyEncryptionKey
         }
 
         _kms = kms;
+        _ownsClient = ownsClient;
         KeyId = keyArn;
     }
 
@@ -114,6 +122,15 @@ public sealed class AwsKmsKeyEncryptionKey : IKeyEncryptionKey
     {
         using var unwrapped = await UnwrapAsync(wrappedKey, context, cancellationToken).ConfigureAwait(false);
         return unwrapped.Plaintext.ToArray();
+    }
+
+    /// <summary>Disposes the KMS client when this key created it (from a key URI); a client passed in stays the caller's.</summary>
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _kms.Dispose();
+        }
     }
 
     private void CheckKey(string? returned)

@@ -4,7 +4,7 @@ using Secrets.Sdk.Aws;
 using Secrets.Sdk.Emulators.Aws;
 using Secrets.Sdk.Encryption;
 
-namespace Secrets.Sdk.Aws.Tests;
+namespace Secrets.Sdk.Encryption.Keys.Tests.Aws;
 
 public sealed class KmsKeyEncryptionKeyTests
 {
