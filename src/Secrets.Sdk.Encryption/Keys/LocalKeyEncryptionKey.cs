@@ -256,11 +256,6 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
                 throw new FormatException($"The key in {where} is neither {KeySize} raw bytes nor base64.");
             }
 
-            if (written != KeySize)
-            {
-                throw new FormatException($"The key in {where} decodes to {written} bytes; it must be {KeySize} bytes (AES-256).");
-            }
-
             return new LocalKeyEncryptionKey(key.AsSpan(0, written), keyIdOf(key.AsSpan(0, written)));
         }
         finally

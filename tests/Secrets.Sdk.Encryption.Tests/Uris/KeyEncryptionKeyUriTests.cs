@@ -107,7 +107,7 @@ public sealed class KeyEncryptionKeyUriTests : IDisposable
         var empty = Assert.Throws<KeyEncryptionKeyUriException>(() => resolver.Resolve("local://"));
 
         Assert.Equal($"Key-encryption key URI 'local:{missing}': the key file '{missing}' does not exist.", notFound.Message);
-        Assert.Contains("decodes to 16 bytes; it must be 32 bytes", tooShort.Message, StringComparison.Ordinal);
+        Assert.Contains("must be 32 bytes (AES-256); it is 16 bytes", tooShort.Message, StringComparison.Ordinal);
         Assert.Contains($"'local:{shortKey}'", tooShort.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(new byte[16]), tooShort.Message, StringComparison.Ordinal);
         Assert.Contains("neither 32 raw bytes nor base64", notBase64.Message, StringComparison.Ordinal);
