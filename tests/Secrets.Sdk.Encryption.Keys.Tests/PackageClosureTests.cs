@@ -1,0 +1,67 @@
+using System.Text.Json;
+
+namespace Secrets.Sdk.Encryption.Keys.Tests;
+
+/// <summary>
+/// Each need has the smallest dependency closure (issue #14): read from the restore output (<c>obj/project.assets.json</c>)
+/// of the library projects, which lists every package and project in a project's closure per target framework.
+/// </summary>
+public sealed class PackageClosureTests
+{
+    private static readonly string[] EngineAndHosting =
+        ["Secrets.Sdk", "Polly.Core", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Configuration.Binder", "Microsoft.Extensions.Configuration", "Microsoft.Extensions.Diagnostics.HealthChecks"];
+
+    [Fact]
+    public void AwsSecretsManager_DoesNotPullTheKmsSdk()
+    {
+        var closure = Closure("Secrets.Sdk.Aws");
+
+        Assert.Contains("AWSSDK.Core", closure);
+        Assert.DoesNotContain("AWSSDK.KeyManagementService", closure);
+    }
+
+    [Theory]
+    [InlineData("Secrets.Sdk.Encryption")]
+    [InlineData("Secrets.Sdk.Encryption.DependencyInjection")]
+    [InlineData("Secrets.Sdk.Encryption.AwsKms")]
+    public void EncryptOnlyPackages_PullNoEngineConfigurationHostingOrPolly(string project)
+    {
+        var closure = Closure(project);
+
+        Assert.Contains("Secrets.Sdk.Abstractions", closure);
+        Assert.Empty(closure.Intersect(EngineAndHosting));
+    }
+
+    [Fact]
+    public void AwsKms_PullsTheKmsSdkButNotSecretsManager()
+    {
+        var closure = Closure("Secrets.Sdk.Encryption.AwsKms");
+
+        Assert.Contains("AWSSDK.KeyManagementService", closure);
+        Assert.DoesNotContain("Secrets.Sdk.Aws", closure);
+        Assert.DoesNotContain("AWSSDK.SecurityToken", closure);
+    }
+
+    /// <summary>The names of every package and project in <paramref name="project"/>'s net10.0 closure.</summary>
+    private static HashSet<string> Closure(string project)
+    {
+        var assets = Path.Combine(RepositoryRoot(), "src", project, "obj", "project.assets.json");
+        Assert.True(File.Exists(assets), $"{assets} is missing: restore the solution first.");
+        using var document = JsonDocument.Parse(File.ReadAllText(assets));
+        var target = document.RootElement.GetProperty("targets").EnumerateObject().Single(t => t.Name == "net10.0");
+        return target.Value.EnumerateObject().Select(library => library.Name[..library.Name.IndexOf('/', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Secrets.Sdk.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (Secrets.Sdk.sln) was not found above " + AppContext.BaseDirectory);
+    }
+}
