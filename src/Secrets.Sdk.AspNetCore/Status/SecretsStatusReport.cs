@@ -21,6 +21,7 @@ internal sealed class SecretsStatusReport(SecretsStatusOptions options)
         return new SourceStatusDocument
         {
             Name = source.Name,
+            Store = source.StoreName,
             State = health.Status.ToString(),
             Reason = messages ? health.Description : null,
             Optional = source.Optional,

@@ -85,6 +85,7 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
             return _status.Snapshot(Options, state.Secrets.Count, state.Entries.Values.Count) with
             {
                 IsLoading = !_status.IsLoaded && _flight.IsRunning,
+                StoreName = _store.Store.Name,
                 Secrets = [.. state.Secrets.Values
                     .Select(l => new LoadedSecretStatus(l.Metadata.Name, l.Metadata.Version, l.Lease?.CurrentLease.ExpiresAt))
                     .OrderBy(l => l.Name, StringComparer.Ordinal)],

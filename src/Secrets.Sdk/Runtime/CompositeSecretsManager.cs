@@ -46,8 +46,9 @@ internal sealed class CompositeSecretsManager(IReadOnlyList<ISecretsManager> man
     public SecretCache CreateCache(string sourceName, SecretCacheOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(sourceName);
-        SourceNames.RequireOne(sourceName, Sources.Select(s => s.Name));
-        return managers.First(m => m.Sources.Any(s => string.Equals(s.Name, sourceName, StringComparison.Ordinal))).CreateCache(sourceName, options);
+        var perManager = managers.Select(m => m.Sources.Select(s => (s.Name, s.StoreName)).ToArray()).ToArray();
+        SourceNames.RequireOne(sourceName, [.. perManager.SelectMany(n => n)]);
+        return managers[Array.FindIndex(perManager, names => SourceNames.Find(sourceName, names).Error is null)].CreateCache(sourceName, options);
     }
 
     public async Task<SecretsRefreshResult> RefreshAsync(CancellationToken cancellationToken = default)

@@ -33,13 +33,14 @@ public interface ISecretsManager
     /// Creates an on-demand cache over the source named <paramref name="sourceName"/> (see <see cref="SecretSourceStatus.Name"/>:
     /// <see cref="SecretSourceOptions.Name"/> when set, otherwise the store's own name such as <c>vault:secret/orders</c>),
     /// for code that asks for a secret by name instead of through configuration. Reads go through the source's store,
-    /// resilience pipeline and telemetry; the cache follows the source across configuration rebuilds. The caller owns
+    /// resilience pipeline and telemetry; the cache follows the source across configuration rebuilds. When several
+    /// sources share a name (one <c>AddVault</c> call adds one per KV path), pass a <see cref="SecretSourceStatus.StoreName"/>. The caller owns
     /// (and disposes) the cache.
     /// </summary>
     /// <param name="sourceName">The source's name.</param>
     /// <param name="options">Time to live, stale serving, size and clock; <see langword="null"/> for the defaults on the sources' clock. Its <see cref="SecretCacheOptions.Resilience"/> is not used: the source's pipeline is.</param>
     /// <returns>A new cache.</returns>
-    /// <exception cref="ArgumentException">No source, or more than one, has that name; the message lists the names there are.</exception>
+    /// <exception cref="ArgumentException">No source, or more than one, has that name (and no one store has it); the message lists the candidates.</exception>
     /// <exception cref="InvalidOperationException">The sources have not finished loading, or were disposed.</exception>
     SecretCache CreateCache(string sourceName, SecretCacheOptions? options = null);
 }

@@ -6,6 +6,9 @@ public sealed record SecretSourceStatus
     /// <summary>Gets the source's name.</summary>
     public required string Name { get; init; }
 
+    /// <summary>Gets the name of the source's store (for example <c>vault:secret/orders/production</c>); several sources of one <c>AddVault</c> call share a <see cref="Name"/> but not a store name.</summary>
+    public string StoreName { get; init; } = "";
+
     /// <summary>Gets a value indicating whether the source is optional.</summary>
     public bool Optional { get; init; }
 

@@ -26,13 +26,16 @@ internal sealed class SecretsManagerHub(ILoggerFactory loggerFactory) : ISecrets
     {
         ArgumentException.ThrowIfNullOrEmpty(sourceName);
         var provider = _current ?? throw new InvalidOperationException("The secret sources have not finished loading (or were disposed); create the cache after the configuration is built.");
-        SourceNames.RequireOne(sourceName, provider.Sources.Select(s => s.Name));
+        SourceNames.RequireOne(sourceName, Names(provider));
         return new SecretCache(options ?? new SecretCacheOptions { TimeProvider = provider.TimeProvider }, _ => new SourceCacheReader(this, sourceName));
     }
 
     /// <summary>Returns the running source named <paramref name="sourceName"/> of the newest provider, or null when there is none.</summary>
     internal SecretSourceRuntime? FindSource(string sourceName) =>
-        _current?.Sources.FirstOrDefault(s => string.Equals(s.Name, sourceName, StringComparison.Ordinal));
+        _current is { } provider && SourceNames.Find(sourceName, Names(provider)) is (>= 0 and var index, _) ? provider.Sources[index] : null;
+
+    private static (string Name, string StoreName)[] Names(SecretsConfigurationProvider provider) =>
+        [.. provider.Sources.Select(s => (s.Name, s.Store.Store.Name))];
 
     /// <summary>Makes <paramref name="provider"/> the one this manager speaks for (it finished its first load).</summary>
     internal void Attach(SecretsConfigurationProvider provider) => _current = provider;

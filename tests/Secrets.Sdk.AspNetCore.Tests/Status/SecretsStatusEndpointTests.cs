@@ -23,6 +23,7 @@ public sealed class SecretsStatusEndpointTests
 
         Assert.Equal("Healthy", status.GetProperty("status").GetString());
         Assert.Equal("Healthy", source.GetProperty("state").GetString());
+        Assert.Equal("mem", source.GetProperty("store").GetString());
         Assert.True(source.GetProperty("loaded").GetBoolean());
         Assert.Equal(42, source.GetProperty("ageSeconds").GetDouble(), precision: 3);
         Assert.Equal(time.GetUtcNow() - TimeSpan.FromSeconds(42), source.GetProperty("lastLoadAt").GetDateTimeOffset());

@@ -84,6 +84,26 @@ public sealed class SourceCacheTests
     }
 
     [Fact]
+    public async Task CreateCache_SourcesSharingAName_ArePickedByStoreName()
+    {
+        var time = new ManualTimeProvider();
+        var kv = new InMemorySecretStore("vault:secret/app", time);
+        var dynamic = new InMemorySecretStore("vault:dynamic(db)", time);
+        kv.Set("a", "from-kv");
+        dynamic.Set("b", "from-dynamic");
+        var (config, manager) = TestConfig.Build(time, (kv, TestConfig.Options(o => o.Name = "orders-vault")), (dynamic, TestConfig.Options(o => o.Name = "orders-vault")));
+        using var _ = config as IDisposable;
+
+        var ambiguous = Assert.Throws<ArgumentException>(() => manager.CreateCache("orders-vault"));
+        using var cache = manager.CreateCache("vault:secret/app");
+
+        Assert.Contains("'vault:secret/app'", ambiguous.Message, StringComparison.Ordinal);
+        Assert.Contains("'vault:dynamic(db)'", ambiguous.Message, StringComparison.Ordinal);
+        Assert.Equal("from-kv", (await cache.GetAsync("a")).GetText());
+        Assert.Equal(["vault:secret/app", "vault:dynamic(db)"], manager.Sources.Select(s => s.StoreName));
+    }
+
+    [Fact]
     public async Task CreateCache_AcrossTwoAddSecretsManagerCalls_FindsTheSourceInEither()
     {
         var time = new ManualTimeProvider();

@@ -5,6 +5,8 @@ internal sealed class SourceStatusDocument
 {
     public required string Name { get; init; }
 
+    public required string Store { get; init; }
+
     /// <summary>Gets the source's health: <c>Healthy</c>, <c>Degraded</c> or <c>Unhealthy</c> (as the <c>secrets</c> health check judges it).</summary>
     public required string State { get; init; }
 
