@@ -59,22 +59,21 @@ public sealed class LocalKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     /// 4 KiB are read, whatever the file reports as its length.
     /// </summary>
     /// <param name="path">The file.</param>
-    /// <param name="keyId">The key's id.</param>
+    /// <param name="keyId">
+    /// The key's id; <see langword="null"/> (the default) names the key by its fingerprint (<see cref="FingerprintKeyId"/>),
+    /// so the same key has the same id wherever its file is mounted — the form behind <c>local:PATH</c> key URIs.
+    /// </param>
     /// <returns>The KEK.</returns>
-    public static LocalKeyEncryptionKey FromFile(string path, string keyId)
+    public static LocalKeyEncryptionKey FromFile(string path, string? keyId = null)
     {
+        if (keyId is null)
+        {
+            return FromFile(path, FingerprintKeyId);
+        }
+
         ArgumentException.ThrowIfNullOrEmpty(keyId);
         return FromFile(path, _ => keyId);
     }
-
-    /// <summary>
-    /// Reads a key file as <see cref="FromFile(string, string)"/> does, naming the key by its fingerprint
-    /// (<see cref="FingerprintKeyId"/>), so the same key has the same id wherever its file is mounted — the form behind
-    /// <c>local:PATH</c> key-encryption key URIs.
-    /// </summary>
-    /// <param name="path">The file.</param>
-    /// <returns>The KEK.</returns>
-    public static LocalKeyEncryptionKey FromFile(string path) => FromFile(path, FingerprintKeyId);
 
     /// <summary>
     /// Returns the id a key gets from its fingerprint: <c>local-</c> and 16 hex digits of HMAC-SHA256 over a fixed label,
