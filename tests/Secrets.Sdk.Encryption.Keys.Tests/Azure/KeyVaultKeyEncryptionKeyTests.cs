@@ -1,7 +1,8 @@
 using System.Text;
+using Secrets.Sdk.Azure;
 using Secrets.Sdk.Encryption;
 
-namespace Secrets.Sdk.Azure.Tests;
+namespace Secrets.Sdk.Encryption.Keys.Tests.Azure;
 
 public sealed class KeyVaultKeyEncryptionKeyTests
 {
