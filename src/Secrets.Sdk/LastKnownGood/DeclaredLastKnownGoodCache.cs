@@ -6,7 +6,7 @@ namespace Secrets.Sdk;
 /// Reads the last-known-good cache from a declared secrets section:
 /// <c>"LastKnownGoodCache": { "Path": "/var/cache/orders/secrets.lkg", "KeyFile": "/etc/orders/lkg.key", "KeyId": "orders-lkg:v1", "MaxAge": "1.00:00:00" }</c>
 /// (also <c>ApplicationName</c>, <c>MaxFileBytes</c>, <c>ReadTimeout</c>, <c>WriteTimeout</c>). The key-encryption key
-/// declared here is a local key file (<see cref="LocalKeyEncryptionKey.FromFile"/>); for any other KEK, call
+/// declared here is a local key file (<see cref="LocalKeyEncryptionKey.FromFile(string, string)"/>); for any other KEK, call
 /// <see cref="SecretsManagerBuilder.UseLastKnownGoodCache"/> in code, which replaces the declared cache.
 /// </summary>
 internal static class DeclaredLastKnownGoodCache
