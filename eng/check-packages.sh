@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packages as a new user gets them (called by .ci/run; see docs/architecture.md, "Packages"):
+# Packages as a new user gets them (run by hand for now: bash eng/check-packages.sh; see docs/architecture.md, "Packages"):
 #   1. dotnet pack of every library (package validation on, warnings are errors) into a temporary local folder
 #   2. tests/Consumers, restored from that folder like a new user's app, built with -warnaserror and run on net8.0
 #      and net10.0, and the secrets dotnet tool installed from it and run
