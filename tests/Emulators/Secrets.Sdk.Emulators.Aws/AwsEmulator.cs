@@ -42,7 +42,22 @@ public sealed class AwsEmulator : IAsyncDisposable
 
     /// <summary>Creates the emulator.</summary>
     /// <param name="time">The clock for dates; default <see cref="TimeProvider.System"/>.</param>
-    public AwsEmulator(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+    public AwsEmulator(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        Faults = new EmulatorFaultInjector(
+            _time,
+            r => r.Headers["X-Amz-Target"].ToString(),
+            (context, fault) => fault.Kind == EmulatorFaultKind.Throttled
+                ? WriteAsync(context, 400, Error("ThrottlingException", "Rate exceeded")) // AWS throttles with 400 and no Retry-After
+                : WriteAsync(context, 503, Error("ServiceUnavailableException", "Service unavailable")));
+    }
+
+    /// <summary>
+    /// Gets the fault injector every request passes through first (set its <see cref="EmulatorFaultInjector.Policy"/> to
+    /// throttle, fail, hang, reset, truncate or drip answers; none by default).
+    /// </summary>
+    public EmulatorFaultInjector Faults { get; }
 
     /// <summary>Gets the base address.</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1");
@@ -69,7 +84,7 @@ public sealed class AwsEmulator : IAsyncDisposable
     /// <returns>A task that completes when requests are accepted.</returns>
     public async Task StartAsync()
     {
-        _server = await LoopbackServer.StartAsync(HandleAsync).ConfigureAwait(false);
+        _server = await LoopbackServer.StartAsync(HandleAsync, null, Faults).ConfigureAwait(false);
         Address = _server.Address;
     }
 

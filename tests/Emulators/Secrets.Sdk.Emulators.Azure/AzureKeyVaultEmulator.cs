@@ -63,7 +63,26 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
 
     /// <summary>Creates the emulator.</summary>
     /// <param name="time">The clock for <c>created</c>/<c>updated</c> attributes; default <see cref="TimeProvider.System"/>.</param>
-    public AzureKeyVaultEmulator(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+    public AzureKeyVaultEmulator(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        Faults = new EmulatorFaultInjector(
+            _time,
+            r => r.Method + " " + r.Path.Value,
+            (context, fault) =>
+            {
+                fault.ApplyRetryAfter(context.Response);
+                return fault.Kind == EmulatorFaultKind.Throttled
+                    ? WriteAsync(context, 429, Error("Throttled", "Operations per second is over the limit for this vault."))
+                    : WriteAsync(context, 503, Error("ServiceUnavailable", "The service is unavailable."));
+            });
+    }
+
+    /// <summary>
+    /// Gets the fault injector every request passes through first (set its <see cref="EmulatorFaultInjector.Policy"/> to
+    /// throttle, fail, hang, reset, truncate or drip answers; none by default).
+    /// </summary>
+    public EmulatorFaultInjector Faults { get; }
 
     /// <summary>Gets the vault URI (<c>https://127.0.0.1:port/</c>).</summary>
     public Uri VaultUri { get; private set; } = new("https://127.0.0.1/");
@@ -96,7 +115,7 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     /// <returns>A task that completes when requests are accepted.</returns>
     public async Task StartAsync()
     {
-        _server = await LoopbackServer.StartAsync(HandleAsync, Certificate).ConfigureAwait(false);
+        _server = await LoopbackServer.StartAsync(HandleAsync, Certificate, Faults).ConfigureAwait(false);
         VaultUri = _server.Address;
     }
 

@@ -49,6 +49,26 @@ public sealed class GcpEmulator : IAsyncDisposable
     private int _throttleNext;
     private int _corruptKmsNext;
 
+    /// <summary>Creates an emulator.</summary>
+    /// <param name="time">The clock injected slow drips run on; default <see cref="TimeProvider.System"/>.</param>
+    public GcpEmulator(TimeProvider? time = null) =>
+        Faults = new EmulatorFaultInjector(
+            time ?? TimeProvider.System,
+            r => r.Method + " " + r.Path.Value,
+            (context, fault) =>
+            {
+                fault.ApplyRetryAfter(context.Response);
+                return fault.Kind == EmulatorFaultKind.Throttled
+                    ? ErrorAsync(context, 429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Access requests'.")
+                    : ErrorAsync(context, 503, "UNAVAILABLE", "The service is currently unavailable.");
+            });
+
+    /// <summary>
+    /// Gets the fault injector every request passes through first (set its <see cref="EmulatorFaultInjector.Policy"/> to
+    /// throttle, fail, hang, reset, truncate or drip answers; none by default).
+    /// </summary>
+    public EmulatorFaultInjector Faults { get; }
+
     /// <summary>Gets the base address.</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1");
 
@@ -81,7 +101,7 @@ public sealed class GcpEmulator : IAsyncDisposable
     /// <returns>A task that completes when requests are accepted.</returns>
     public async Task StartAsync()
     {
-        _server = await LoopbackServer.StartAsync(HandleAsync).ConfigureAwait(false);
+        _server = await LoopbackServer.StartAsync(HandleAsync, null, Faults).ConfigureAwait(false);
         Address = _server.Address;
     }
 

@@ -16,10 +16,12 @@ namespace Secrets.Sdk.Emulators.Hosting;
 public sealed class LoopbackServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly EmulatorFaultInjector? _faults;
 
-    private LoopbackServer(WebApplication app, Uri address)
+    private LoopbackServer(WebApplication app, Uri address, EmulatorFaultInjector? faults)
     {
         _app = app;
+        _faults = faults;
         Address = address;
     }
 
@@ -30,7 +32,18 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <param name="handler">Handles each request.</param>
     /// <param name="certificate">The server certificate for HTTPS; <see langword="null"/> for plain HTTP.</param>
     /// <returns>The started server, accepting requests.</returns>
-    public static async Task<LoopbackServer> StartAsync(RequestDelegate handler, X509Certificate2? certificate = null)
+    public static Task<LoopbackServer> StartAsync(RequestDelegate handler, X509Certificate2? certificate = null) =>
+        StartAsync(handler, certificate, faults: null);
+
+    /// <summary>
+    /// Starts a server that passes every request through <paramref name="faults"/> (which may answer it with an
+    /// injected fault) before <paramref name="handler"/>; held requests are released when the server is disposed.
+    /// </summary>
+    /// <param name="handler">Handles each request.</param>
+    /// <param name="certificate">The server certificate for HTTPS; <see langword="null"/> for plain HTTP.</param>
+    /// <param name="faults">The emulator's fault injector, or <see langword="null"/> for none.</param>
+    /// <returns>The started server, accepting requests.</returns>
+    public static async Task<LoopbackServer> StartAsync(RequestDelegate handler, X509Certificate2? certificate, EmulatorFaultInjector? faults)
     {
         ArgumentNullException.ThrowIfNull(handler);
         var builder = WebApplication.CreateSlimBuilder();
@@ -43,14 +56,18 @@ public sealed class LoopbackServer : IAsyncDisposable
             }
         }));
         var app = builder.Build();
-        app.Run(handler);
+        app.Run(faults is null ? handler : context => faults.InvokeAsync(context, handler));
         await app.StartAsync().ConfigureAwait(false);
         var server = (IServer)app.Services.GetService(typeof(IServer))!;
         var port = new Uri(server.Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
         var scheme = certificate is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps;
-        return new LoopbackServer(app, new Uri($"{scheme}://127.0.0.1:{port}/"));
+        return new LoopbackServer(app, new Uri($"{scheme}://127.0.0.1:{port}/"), faults);
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _faults?.Stop();
+        return _app.DisposeAsync();
+    }
 }

@@ -51,7 +51,23 @@ public sealed class VaultEmulator : IAsyncDisposable
     {
         _time = time ?? TimeProvider.System;
         _tokens[RootToken] = new Token(RootToken, "root-accessor", [VaultEmulatorPolicy.All(string.Empty)], null, null, Renewable: false, Issued: _time.GetUtcNow());
+        Faults = new EmulatorFaultInjector(
+            _time,
+            r => (r.Method == "GET" && r.Query.ContainsKey("list") ? "LIST" : r.Method) + " " + (r.Path.Value is { } p && p.StartsWith("/v1/", StringComparison.Ordinal) ? p[4..] : string.Empty),
+            (context, fault) =>
+            {
+                fault.ApplyRetryAfter(context.Response);
+                return fault.Kind == EmulatorFaultKind.Throttled
+                    ? WriteAsync(context, 429, Errors("rate limit quota exceeded"))
+                    : WriteAsync(context, 503, Errors("Vault is sealed"));
+            });
     }
+
+    /// <summary>
+    /// Gets the fault injector every request passes through first (set its <see cref="EmulatorFaultInjector.Policy"/> to
+    /// throttle, fail, hang, reset, truncate or drip answers; none by default).
+    /// </summary>
+    public EmulatorFaultInjector Faults { get; }
 
     /// <summary>Gets the base address (http://127.0.0.1:port).</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1");
@@ -88,7 +104,7 @@ public sealed class VaultEmulator : IAsyncDisposable
     /// <returns>A task that completes when the emulator accepts requests.</returns>
     public async Task StartAsync()
     {
-        _server = await LoopbackServer.StartAsync(HandleAsync, Certificate).ConfigureAwait(false);
+        _server = await LoopbackServer.StartAsync(HandleAsync, Certificate, Faults).ConfigureAwait(false);
         Address = _server.Address;
     }
 
@@ -181,6 +197,27 @@ public sealed class VaultEmulator : IAsyncDisposable
         lock (_gate)
         {
             return Issue(policies, ttl, maxTtl).Id;
+        }
+    }
+
+    /// <summary>
+    /// Ends every token except the root token now, as an operator's revocation or a token outliving its TTL would: the
+    /// next request with one of them answers 403 (permission denied).
+    /// </summary>
+    /// <returns>How many tokens were ended.</returns>
+    public int ExpireTokens()
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            var ended = 0;
+            foreach (var token in _tokens.Values.Where(t => t.Id != RootToken && !t.Revoked && (t.ExpiresAt is null || t.ExpiresAt > now)))
+            {
+                token.ExpiresAt = now;
+                ended++;
+            }
+
+            return ended;
         }
     }
 

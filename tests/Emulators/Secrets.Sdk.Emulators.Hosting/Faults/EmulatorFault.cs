@@ -13,6 +13,17 @@ public sealed record EmulatorFault(EmulatorFaultKind Kind)
     /// <summary>Gets the wait, on the emulator's clock, between the pieces of a <see cref="EmulatorFaultKind.SlowDrip"/> body.</summary>
     public TimeSpan DripInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Sets <c>Retry-After</c> (whole seconds, rounded up) on <paramref name="response"/> when this fault carries one.</summary>
+    /// <param name="response">The answer being written.</param>
+    public void ApplyRetryAfter(Microsoft.AspNetCore.Http.HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (RetryAfter is { } delay)
+        {
+            response.Headers.RetryAfter = ((long)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
     /// <summary>A vendor throttling answer.</summary>
     /// <param name="retryAfter">The <c>Retry-After</c> to send, or <see langword="null"/> for none.</param>
     /// <returns>The fault.</returns>

@@ -18,6 +18,7 @@ public sealed class EmulatorFaultInjector
     private readonly ConcurrentDictionary<EmulatorFaultKind, int> _injected = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _inFlight;
+    private int _held;
     private long _handled;
 
     /// <summary>Creates an injector for one emulator.</summary>
@@ -39,6 +40,12 @@ public sealed class EmulatorFaultInjector
 
     /// <summary>Gets the number of requests being handled right now (held hangs and drips included).</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// Gets the number of requests waiting on the emulator's clock right now (a hang until the client gives up, a drip
+    /// between pieces). <see cref="InFlight"/> minus this is the work the server is actually doing.
+    /// </summary>
+    public int Held => Volatile.Read(ref _held);
 
     /// <summary>Gets the number of requests handled since the start.</summary>
     public long Handled => Interlocked.Read(ref _handled);
@@ -95,12 +102,17 @@ public sealed class EmulatorFaultInjector
                 context.Abort();
                 return;
             case EmulatorFaultKind.Hang:
+                Interlocked.Increment(ref _held);
                 try
                 {
                     await Task.Delay(Timeout.InfiniteTimeSpan, _time, linked.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _held);
                 }
 
                 context.Abort();
@@ -138,7 +150,15 @@ public sealed class EmulatorFaultInjector
             {
                 if (offset > 0)
                 {
-                    await Task.Delay(fault.DripInterval, _time, linked.Token).ConfigureAwait(false);
+                    Interlocked.Increment(ref _held);
+                    try
+                    {
+                        await Task.Delay(fault.DripInterval, _time, linked.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _held);
+                    }
                 }
 
                 await original.WriteAsync(body.AsMemory(offset, Math.Min(size, body.Length - offset)), linked.Token).ConfigureAwait(false);

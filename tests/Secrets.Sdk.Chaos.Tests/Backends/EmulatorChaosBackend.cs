@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Configuration;
+using Secrets.Sdk.Chaos.Tests.Harness;
+using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing;
+
+namespace Secrets.Sdk.Chaos.Tests.Backends;
+
+/// <summary>A cloud backend over a wire emulator: its outage is every request answered 503 by the fault injector.</summary>
+internal abstract class EmulatorChaosBackend : IChaosBackend
+{
+    private Func<EmulatorRequest, EmulatorFault?>? _beforeOutage;
+
+    public abstract string Name { get; }
+
+    public string OutageKind => "every call 503";
+
+    public abstract EmulatorFaultInjector? Faults { get; }
+
+    public int Busy => Faults!.InFlight - Faults.Held;
+
+    public long Activity => Faults!.Handled;
+
+    public virtual string? KnownOutageDeviation => null;
+
+    public IReadOnlyDictionary<string, int> OwnFaults { get; } = new Dictionary<string, int>();
+
+    public IReadOnlyCollection<string> Generated => [];
+
+    public abstract Task StartAsync(ManualTimeProvider time);
+
+    public abstract void Write(string secret, string value);
+
+    public string KeyOf(string secret) => secret;
+
+    public abstract void AddSource(SecretsManagerBuilder builder, Action<SecretSourceOptions> tuning);
+
+    public void BeginOutage()
+    {
+        _beforeOutage = Faults!.Policy;
+        Faults.Policy = _ => EmulatorFault.Unavailable();
+    }
+
+    public void EndOutage() => Faults!.Policy = _beforeOutage;
+
+    public string? ExtraFault(Random random) => null;
+
+    public string? Check(IConfiguration configuration, bool afterOutageOrStorm) => null;
+
+    public abstract ValueTask DisposeAsync();
+}
