@@ -41,8 +41,13 @@ internal sealed class AwsChaosBackend : EmulatorChaosBackend
             o.ServiceUrl = _aws.Address;
             o.Credentials = new BasicAWSCredentials(AwsEmulator.AccessKeyId, AwsEmulator.SecretAccessKey);
             o.NamePrefix = "orders/";
+            o.Http.CreateHandler = () => Client;
             tuning(o);
         });
 
-    public override ValueTask DisposeAsync() => _aws.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await _aws.DisposeAsync();
+        await base.DisposeAsync();
+    }
 }

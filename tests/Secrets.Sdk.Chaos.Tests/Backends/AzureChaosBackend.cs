@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Secrets.Sdk.Azure;
+using Secrets.Sdk.Chaos.Tests.Harness;
 using Secrets.Sdk.Emulators.Azure;
 using Secrets.Sdk.Emulators.Hosting;
 using Secrets.Sdk.Testing;
@@ -21,7 +22,8 @@ internal sealed class AzureChaosBackend : EmulatorChaosBackend
     {
         _vault = new AzureKeyVaultEmulator(time);
         await _vault.StartAsync();
-        _http = new HttpClient(EmulatorCertificate.TrustingHandler(_vault.Certificate));
+        Client = new CountingHandler(EmulatorCertificate.TrustingHandler(_vault.Certificate));
+        _http = new HttpClient(Client, disposeHandler: false);
     }
 
     public override void Write(string secret, string value) => _vault.SetSecret(secret, value);
@@ -38,6 +40,7 @@ internal sealed class AzureChaosBackend : EmulatorChaosBackend
     {
         await _vault.DisposeAsync();
         _http.Dispose();
+        await base.DisposeAsync();
     }
 
     private sealed class EmulatorToken : TokenCredential

@@ -16,7 +16,11 @@ internal abstract class EmulatorChaosBackend : IChaosBackend
 
     public abstract EmulatorFaultInjector? Faults { get; }
 
-    public int Busy => Faults!.InFlight - Faults.Held;
+    /// <summary>Requests on their way (client side) or being answered (server side), not counting those held on the clock.</summary>
+    public int Busy => Math.Max(0, Client.InFlight - Faults!.Held) + (Faults.InFlight - Faults.Held);
+
+    /// <summary>The client's handler, counting requests in flight.</summary>
+    protected CountingHandler Client { get; set; } = new(new SocketsHttpHandler { AllowAutoRedirect = false });
 
     public long Activity => Faults!.Handled;
 
@@ -46,5 +50,9 @@ internal abstract class EmulatorChaosBackend : IChaosBackend
 
     public string? Check(IConfiguration configuration, bool afterOutageOrStorm) => null;
 
-    public abstract ValueTask DisposeAsync();
+    public virtual ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -48,8 +48,13 @@ internal sealed class GcpChaosBackend : EmulatorChaosBackend
             o.ProjectId = GcpEmulator.ProjectId;
             o.Endpoint = _gcp.Address;
             o.Credential = GoogleCredential.FromAccessToken(GcpEmulator.Token);
+            o.Http.CreateHandler = () => Client;
             tuning(o);
         });
 
-    public override ValueTask DisposeAsync() => _gcp.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await _gcp.DisposeAsync();
+        await base.DisposeAsync();
+    }
 }

@@ -17,6 +17,7 @@ internal sealed class VaultChaosBackend : IChaosBackend
 {
     private readonly ConcurrentDictionary<string, byte> _generated = new(StringComparer.Ordinal);
     private readonly List<string> _leasesSeen = [];
+    private readonly CountingHandler _client = new(new SocketsHttpHandler { AllowAutoRedirect = false });
     private VaultEmulator _vault = null!;
 
     public string Name => "Vault";
@@ -25,7 +26,7 @@ internal sealed class VaultChaosBackend : IChaosBackend
 
     public EmulatorFaultInjector? Faults => _vault.Faults;
 
-    public int Busy => _vault.Faults.InFlight - _vault.Faults.Held;
+    public int Busy => Math.Max(0, _client.InFlight - _vault.Faults.Held) + (_vault.Faults.InFlight - _vault.Faults.Held);
 
     public long Activity => _vault.Faults.Handled;
 
@@ -56,6 +57,7 @@ internal sealed class VaultChaosBackend : IChaosBackend
             v.Authentication = VaultAuthentication.AppRole("orders-role", "orders-secret-id");
             v.AddKeyValue("secret", "orders");
             v.AddDynamicSecret("database/creds/orders-rw", "Database");
+            v.Http.CreateHandler = () => _client;
             tuning(v);
         });
 
@@ -93,5 +95,9 @@ internal sealed class VaultChaosBackend : IChaosBackend
         return !disturbed && !_vault.IsLeaseValid(lease) ? $"Database: the configured credential's lease {lease} is no longer valid" : null;
     }
 
-    public ValueTask DisposeAsync() => _vault.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _vault.DisposeAsync();
+        _client.Dispose();
+    }
 }

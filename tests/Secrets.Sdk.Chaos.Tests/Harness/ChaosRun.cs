@@ -181,6 +181,10 @@ internal static class ChaosRun
             if (now >= plan.OutageStart - ChaosPlan.RefreshInterval && now <= plan.OutageEnd + ChaosPlan.Recovery && (outageWalk.Count == 0 || outageWalk[^1] != report.Status))
             {
                 outageWalk.Add(report.Status);
+                if (outageWalk.Count == 1 && report.Status != HealthStatus.Healthy)
+                {
+                    result.Violation(now, $"health was {report.Status} before the outage began: {report.Description} (requests in flight {backend.Faults?.InFlight}, held {backend.Faults?.Held}; timers due {string.Join(", ", time.PendingDueTimes.Select(t => t.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)))})");
+                }
             }
 
             if (report.Description is { } text && model.AllValues.Any(v => text.Contains(v, StringComparison.Ordinal)))
@@ -277,6 +281,11 @@ internal static class ChaosRun
             s.LoggerFactory = loggerFactory;
             backend.AddSource(s, o =>
             {
+                if (o.RefreshInterval is not null)
+                {
+                    o.RefreshInterval = ChaosPlan.RefreshInterval; // the same interval for every polled backend (Azure's default is 30 min)
+                }
+
                 o.DegradedAfter = ChaosPlan.DegradedAfter;
                 o.UnhealthyAfter = ChaosPlan.UnhealthyAfter;
             });
