@@ -9,7 +9,7 @@ internal static class CliOptions
     /// <returns>The option.</returns>
     public static Option<string[]> Kek() => new("--kek")
     {
-        Description = "A key-encryption key URI (local:PATH); repeat for a key ring: the first wraps, any one unwraps.",
+        Description = "A key-encryption key URI: local:PATH, vault-transit:MOUNT/KEY, aws-kms:ARN, azure-kv:https://VAULT/keys/NAME, gcp-kms:projects/P/locations/L/keyRings/R/cryptoKeys/K. Repeat for a key ring: the first wraps, any one unwraps.",
         Required = true,
         Arity = ArgumentArity.OneOrMore,
         HelpName = "URI",

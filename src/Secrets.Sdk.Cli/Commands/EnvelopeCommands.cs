@@ -38,7 +38,7 @@ internal static class EnvelopeCommands
     private static async Task<int> RunAsync(CliConsole console, Request request, CancellationToken cancellationToken)
     {
         using var keys = KeyEncryptionKeySet.Resolve(request.Keks);
-        using var encryptor = new EnvelopeEncryptor(keys.Keys);
+        using var encryptor = new EnvelopeEncryptor(keys);
         var input = CliFiles.OpenInput(request.In, console);
         await using (input.ConfigureAwait(false))
         {

@@ -38,7 +38,7 @@ internal static class RewrapCommand
         using var oldKeys = KeyEncryptionKeySet.Resolve(keks);
         using var newKeys = KeyEncryptionKeySet.Resolve([to]);
         var options = new EnvelopeEncryptorOptions();
-        using var encryptor = new EnvelopeEncryptor(oldKeys.Keys, options);
+        using var encryptor = new EnvelopeEncryptor(oldKeys, options);
         var input = CliFiles.OpenInput(inputPath, console);
         await using (input.ConfigureAwait(false))
         {
@@ -53,7 +53,7 @@ internal static class RewrapCommand
                 byte[] rewrapped;
                 try
                 {
-                    rewrapped = await encryptor.RewrapAsync(prefix.AsMemory(0, length), newKeys.Keys[0], cancellationToken).ConfigureAwait(false);
+                    rewrapped = await encryptor.RewrapAsync(prefix.AsMemory(0, length), newKeys.Primary, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is EnvelopeException or KeyEncryptionKeyException)
                 {

@@ -3,77 +3,33 @@ using Secrets.Sdk.Encryption;
 namespace Secrets.Sdk.Cli;
 
 /// <summary>
-/// The KEKs named by <c>--kek</c>/<c>--to</c> URIs, in order (the first wraps, all unwrap), disposed together.
+/// Opens the KEK URIs of <c>--kek</c>/<c>--to</c> with the library's <see cref="KeyEncryptionKeyResolver"/>, every scheme
+/// registered: <c>local:PATH</c>, <c>vault-transit:MOUNT/KEY</c>, <c>aws-kms:ARN</c>, <c>azure-kv:https://VAULT/keys/NAME</c>,
+/// <c>gcp-kms:projects/.../cryptoKeys/NAME</c>, each with its vendor's usual credentials (VAULT_ADDR/VAULT_TOKEN, the AWS,
+/// Azure and Google default chains). Several URIs form a key ring: the first wraps, any one unwraps.
 /// </summary>
-internal sealed class KeyEncryptionKeySet : IDisposable
+internal static class KeyEncryptionKeySet
 {
-    private const string LocalScheme = "local:";
-
-    private KeyEncryptionKeySet(IReadOnlyList<IKeyEncryptionKey> keys)
-    {
-        Keys = keys;
-    }
-
-    /// <summary>Gets the keys in the order their URIs were given.</summary>
-    public IReadOnlyList<IKeyEncryptionKey> Keys { get; }
-
-    /// <summary>Resolves KEK URIs.</summary>
+    /// <summary>Opens a key ring.</summary>
     /// <param name="uris">The URIs, at least one.</param>
-    /// <returns>The keys.</returns>
-    /// <exception cref="CliException">A URI is malformed, unsupported, or its key cannot be loaded (the message names the URI).</exception>
-    public static KeyEncryptionKeySet Resolve(IReadOnlyList<string> uris)
+    /// <returns>The ring; disposing it disposes its keys.</returns>
+    /// <exception cref="CliException">A URI is malformed or of an unknown scheme (exit 2), or its key cannot be opened (exit 1); the message names the URI.</exception>
+    public static KeyEncryptionKeyRing Resolve(IReadOnlyList<string> uris)
     {
-        var keys = new List<IKeyEncryptionKey>(uris.Count);
         try
         {
-            foreach (var uri in uris)
-            {
-                keys.Add(ResolveOne(uri));
-            }
-
-            return new KeyEncryptionKeySet(keys);
+            return CreateResolver().ResolveRing(uris);
         }
-        catch
+        catch (KeyEncryptionKeyUriException exception)
         {
-            DisposeAll(keys);
-            throw;
+            // Without a cause the URI itself is wrong (syntax, scheme, repeated); with one, the key behind it failed to open.
+            throw new CliException(exception.Message, exception.InnerException is null ? ExitCodes.Usage : ExitCodes.Failure, exception);
         }
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => DisposeAll(Keys);
-
-    private static IKeyEncryptionKey ResolveOne(string uri)
-    {
-        if (!uri.StartsWith(LocalScheme, StringComparison.Ordinal) || uri.Length == LocalScheme.Length)
-        {
-            throw new CliException($"KEK URI '{uri}' is not supported: use local:PATH (a key file from 'secrets keygen').", ExitCodes.Usage);
-        }
-
-        var path = uri[LocalScheme.Length..];
-        try
-        {
-            // The key id is the file's name, so a message names the key file that can open it.
-            return LocalKeyEncryptionKey.FromFile(path, Path.GetFileName(path));
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
-        {
-            throw new CliException($"KEK '{uri}' could not be loaded: {Describe(exception)}", ExitCodes.Failure, exception);
-        }
-    }
-
-    private static string Describe(Exception exception) => exception switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => "the key file does not exist",
-        UnauthorizedAccessException => "permission denied",
-        _ => exception.Message,
-    };
-
-    private static void DisposeAll(IEnumerable<IKeyEncryptionKey> keys)
-    {
-        foreach (var key in keys)
-        {
-            (key as IDisposable)?.Dispose();
-        }
-    }
+    private static KeyEncryptionKeyResolver CreateResolver() => new KeyEncryptionKeyResolver()
+        .AddVaultTransit()
+        .AddAwsKms()
+        .AddAzureKeyVault()
+        .AddGcpKms();
 }

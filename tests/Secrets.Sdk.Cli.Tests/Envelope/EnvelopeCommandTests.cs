@@ -44,17 +44,18 @@ public sealed class EnvelopeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Encrypt_KeyRing_AnyOneKekDecrypts()
+    public async Task KeyRing_FirstKekWraps_ARingHoldingItDecrypts_TheOtherAloneDoesNot()
     {
-        var first = await KeygenAsync("first");
-        var second = await KeygenAsync("second");
+        var newKek = await KeygenAsync("new");
+        var oldKek = await KeygenAsync("old");
 
-        var encrypted = await CliRun.RunAsync(["encrypt", "--kek", first, "--kek", second, "--in", "-", "--out", "-"], _plaintext);
-        var withSecond = await CliRun.RunAsync(["decrypt", "--kek", second, "--in", "-", "--out", "-"], encrypted.StandardOutput);
-        var withFirst = await CliRun.RunAsync(["decrypt", "--kek", first, "--in", "-", "--out", "-"], encrypted.StandardOutput);
+        var encrypted = await CliRun.RunAsync(["encrypt", "--kek", newKek, "--kek", oldKek, "--in", "-", "--out", "-"], _plaintext);
+        var withRing = await CliRun.RunAsync(["decrypt", "--kek", oldKek, "--kek", newKek, "--in", "-", "--out", "-"], encrypted.StandardOutput);
+        var withOldOnly = await CliRun.RunAsync(["decrypt", "--kek", oldKek, "--in", "-", "--out", "-"], encrypted.StandardOutput);
 
-        Assert.Equal(_plaintext, withSecond.StandardOutput);
-        Assert.Equal(_plaintext, withFirst.StandardOutput);
+        Assert.Equal(0, encrypted.ExitCode);
+        Assert.Equal(_plaintext, withRing.StandardOutput);
+        withOldOnly.AssertOneLineError(1, "could not be decrypted");
     }
 
     [Fact]
@@ -141,13 +142,25 @@ public sealed class EnvelopeCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("vault:whatever", "KEK URI 'vault:whatever' is not supported")]
-    [InlineData("local:", "KEK URI 'local:' is not supported")]
-    public async Task Encrypt_UnsupportedKekUri_IsAUsageError(string uri, string message)
+    [InlineData("vault:whatever", "unknown")]
+    [InlineData("local:", "nothing after")]
+    [InlineData("vault-transit:no-mount", "no mount")]
+    [InlineData("no-scheme-at-all", "")]
+    public async Task Encrypt_MalformedOrUnknownKekUri_IsAUsageErrorNamingIt(string uri, string reason)
     {
         var run = await CliRun.RunAsync(["encrypt", "--kek", uri, "--in", "-", "--out", "-"], _plaintext);
 
-        run.AssertOneLineError(2, message);
+        run.AssertOneLineError(2, $"'{uri}'", reason);
+    }
+
+    [Fact]
+    public async Task Encrypt_SameKekTwice_IsAUsageError()
+    {
+        var kek = await KeygenAsync("kek");
+
+        var run = await CliRun.RunAsync(["encrypt", "--kek", kek, "--kek", kek, "--in", "-", "--out", "-"], _plaintext);
+
+        run.AssertOneLineError(2, "twice");
     }
 
     [Theory]
