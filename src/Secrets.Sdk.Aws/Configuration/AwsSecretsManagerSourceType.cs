@@ -28,6 +28,8 @@ internal sealed class AwsSecretsManagerSourceType : ISecretSourceType
         declaration.Reject("Credentials", CredentialAdvice);
         options.Region = declaration.GetString(nameof(options.Region));
         options.NamePrefix = declaration.Contains(nameof(options.NamePrefix)) ? declaration.GetString(nameof(options.NamePrefix)) ?? string.Empty : null;
+        options.DiscoveryInterval = declaration.GetTimeSpan(nameof(options.DiscoveryInterval)) ?? options.DiscoveryInterval;
+        options.DiscoveryJitter = declaration.GetDouble(nameof(options.DiscoveryJitter)) ?? options.DiscoveryJitter;
         foreach (var (tag, value) in declaration.GetStringMap(nameof(options.TagFilters)))
         {
             options.TagFilters[tag] = value.Length == 0 ? null : value;

@@ -21,6 +21,7 @@ public sealed class AwsDeclaredSourceTests
             { "SecretsManager": { "Sources": [
               { "Type": "AwsSecretsManager", "Region": "eu-west-1", "ServiceUrl": {{Quote(f.Aws.Address.ToString())}},
                 "NamePrefix": "prod/orders/", "RefreshInterval": "Off", "MaxSecretBytes": 4096,
+                "DiscoveryInterval": "01:00:00", "DiscoveryJitter": 0.25,
                 "Secrets": [ { "SecretId": "prod/shared/stripe", "Section": "Stripe", "VersionStage": "AWSCURRENT" },
                              { "SecretId": "prod/missing", "Optional": true } ],
                 "Http": { "MaxPages": 10, "RequestTimeout": "00:00:20" } },
@@ -44,6 +45,7 @@ public sealed class AwsDeclaredSourceTests
         Assert.Equal("on", config["prod:tagged:Feature"]);
         Assert.NotNull(seen);
         Assert.Equal(("eu-west-1", 4096, 4096, 10, TimeSpan.FromSeconds(20)), (seen.Region, seen.MaxSecretBytes, seen.Http.MaxSecretBytes, seen.Http.MaxPages, seen.Http.RequestTimeout));
+        Assert.Equal((TimeSpan.FromHours(1), 0.25), (seen.DiscoveryInterval, seen.DiscoveryJitter));
         Assert.Equal(["prod/shared/stripe", "prod/missing"], seen.Secrets.Select(s => s.SecretId));
         Assert.True(seen.Secrets[1].Optional);
         Assert.Equal(0, f.Aws.SignatureFailures);
