@@ -27,9 +27,10 @@ internal sealed class RefreshLoop(
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)
         {
-            // The minimum interval counts from the load that just finished, not from whenever the loop's task gets a thread.
-            var started = timeProvider.GetUtcNow();
-            _loop = Task.Run(() => RunAsync(started, _stopping.Token));
+            // The minimum interval counts from the load that just finished. RunAsync runs here up to its first wait, so the
+            // first poll's timer is armed before Start returns (a test clock advanced right after Build() fires it), and
+            // every wait resumes on the thread pool, never inline in this call.
+            _loop = RunAsync(timeProvider.GetUtcNow(), _stopping.Token);
         }
     }
 
@@ -94,13 +95,13 @@ internal sealed class RefreshLoop(
         var signal = Volatile.Read(ref _signal).Task;
         if (delay is null)
         {
-            await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await signal.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             return true;
         }
 
         using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var timer = Task.Delay(delay.Value, timeProvider, delayCancellation.Token);
-        var winner = await Task.WhenAny(signal, timer).ConfigureAwait(false);
+        var winner = await Task.WhenAny(signal, timer).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         await delayCancellation.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         return winner == signal;
