@@ -57,6 +57,16 @@ internal static class ListCommand
         var probes = await ProbeOptions.LoadAllAsync(file, timeout, time, cancellationToken).ConfigureAwait(false);
         try
         {
+            // As in the application, a later source wins a key an earlier one also produces.
+            var winner = new Dictionary<string, SourceDeclaration>(StringComparer.OrdinalIgnoreCase);
+            foreach (var probe in probes)
+            {
+                foreach (var (key, value) in probe.Configuration.AsEnumerable().Where(e => e.Value is not null))
+                {
+                    winner[key] = probe.Declaration;
+                }
+            }
+
             var table = new Table().AddColumns("Key", "Source", "Version", "Value");
             var failed = 0;
             foreach (var probe in probes)
@@ -68,11 +78,21 @@ internal static class ListCommand
                     ErrorReport.Write(console.Error, $"source '{probe.Declaration.Label}' ({probe.Declaration.Path}) did not load: {status.LastErrorKind ?? "Unknown"}: {status.LastError ?? "still loading after --timeout"}");
                 }
 
-                var secrets = statuses.SelectMany(s => s.Secrets).ToArray();
+                // The engine says which keys each secret produced; within one source a key has one secret.
+                var owners = new Dictionary<string, LoadedSecretStatus>(StringComparer.OrdinalIgnoreCase);
+                foreach (var secret in statuses.SelectMany(s => s.Secrets))
+                {
+                    foreach (var key in secret.ConfigurationKeys)
+                    {
+                        owners[key] = secret;
+                    }
+                }
+
                 foreach (var (key, value) in probe.Configuration.AsEnumerable().Where(e => e.Value is not null).OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase))
                 {
-                    var version = ShortVersion(KeyAttribution.Find(key, secrets)?.Version);
-                    table.AddRow(Markup.Escape(key), Markup.Escape(probe.Declaration.Label), Markup.Escape(version), Markup.Escape(reveal ? value! : MaskValue(value!)));
+                    var version = ShortVersion(owners.GetValueOrDefault(key)?.Version);
+                    var source = winner[key] == probe.Declaration ? probe.Declaration.Label : $"{probe.Declaration.Label} (overridden by {winner[key].Label})";
+                    table.AddRow(Markup.Escape(key), Markup.Escape(source), Markup.Escape(version), Markup.Escape(reveal ? value! : MaskValue(value!)));
                 }
             }
 

@@ -87,7 +87,10 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
                 IsLoading = !_status.IsLoaded && _flight.IsRunning,
                 StoreName = _store.Store.Name,
                 Secrets = [.. state.Secrets.Values
-                    .Select(l => new LoadedSecretStatus(l.Metadata.Name, l.Metadata.Version, l.Lease?.CurrentLease.ExpiresAt))
+                    .Select(l => new LoadedSecretStatus(l.Metadata.Name, l.Metadata.Version, l.Lease?.CurrentLease.ExpiresAt)
+                    {
+                        ConfigurationKeys = [.. l.Entries.Select(e => e.Key)],
+                    })
                     .OrderBy(l => l.Name, StringComparer.Ordinal)],
                 ServingCachedFrom = Volatile.Read(ref _committedLive) ? null : _servingCachedFrom,
             };

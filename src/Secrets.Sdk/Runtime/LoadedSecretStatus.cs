@@ -8,4 +8,12 @@ namespace Secrets.Sdk;
 /// through a keyed digest (as <c>MapSecretsStatus</c> does).
 /// </param>
 /// <param name="LeaseExpiresAt">When the lease of a dynamic secret expires (as of its last renewal); otherwise <see langword="null"/>.</param>
-public sealed record LoadedSecretStatus(string Name, string? Version, DateTimeOffset? LeaseExpiresAt);
+public sealed record LoadedSecretStatus(string Name, string? Version, DateTimeOffset? LeaseExpiresAt)
+{
+    /// <summary>
+    /// Gets the configuration keys this secret produced (after key mapping, <c>KeyPrefix</c>, <c>Section</c> and JSON
+    /// expansion), in the order the mapper produced them; empty when the secret maps to no key. Keys only, never values.
+    /// Within a source a key belongs to one secret (two secrets landing on one key fail the snapshot).
+    /// </summary>
+    public IReadOnlyList<string> ConfigurationKeys { get; init; } = [];
+}

@@ -20,14 +20,14 @@ internal static class SettingsFile
         return path;
     }
 
-    public static JsonObject Vault(Uri address, string tokenFile, string path, string? name = null)
+    public static JsonObject Vault(Uri address, string tokenFile, string path, string? name = null, string mount = "secret")
     {
         var source = new JsonObject
         {
             ["Type"] = "Vault",
             ["Address"] = address.ToString(),
             ["Authentication"] = new JsonObject { ["Method"] = "Token", ["TokenFile"] = tokenFile },
-            ["KeyValue"] = new JsonArray(new JsonObject { ["Mount"] = "secret", ["Path"] = path }),
+            ["KeyValue"] = new JsonArray(new JsonObject { ["Mount"] = mount, ["Path"] = path }),
         };
         if (name is not null)
         {
