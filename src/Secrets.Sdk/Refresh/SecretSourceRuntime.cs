@@ -303,6 +303,13 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
                     fatal.Error);
             }
 
+            if (UnreachablePass.Check(plan, updates.Count, failures, Name) is { } unreachable)
+            {
+                // Nothing confirmed, nothing read: the store was not reached, and that is a failed pass (last good kept).
+                _status.RecordSecrets([.. failures.Select(f => (f.Metadata.Name, f.Error))], [], plan.Listed);
+                throw unreachable;
+            }
+
             var changed = Commit(updates, minted, plan.Listed);
             minted.Clear();
             _status.RecordSecrets([.. failures.Select(f => (f.Metadata.Name, f.Error))], updates.Keys, plan.Listed);

@@ -16,14 +16,6 @@ internal sealed class GcpChaosBackend : EmulatorChaosBackend
 
     public override EmulatorFaultInjector? Faults => _gcp.Faults;
 
-    /// <remarks>
-    /// Found by this suite: between discoveries a GCP refresh only accesses values, each on its own; when every access
-    /// fails, the engine still records the pass as a success (SecretSourceRuntime commits and calls RecordSuccess with
-    /// all secrets failing), so a total outage leaves health at Degraded and never Unhealthy however old the data gets.
-    /// </remarks>
-    public override string? KnownOutageDeviation =>
-        "every access fails on its own, the pass still counts as a success: health stops at Degraded and data ages past the Degraded bound";
-
     public override async Task StartAsync(ManualTimeProvider time)
     {
         _gcp = new GcpEmulator(time);
