@@ -13,8 +13,9 @@ internal static class DoctorCommand
     /// <summary>Creates the command.</summary>
     /// <param name="console">The console.</param>
     /// <param name="time">The clock.</param>
+    /// <param name="backends">How declared sources reach their backends.</param>
     /// <returns>The command.</returns>
-    public static Command Create(CliConsole console, TimeProvider time)
+    public static Command Create(CliConsole console, TimeProvider time, CliBackends backends)
     {
         var config = CliOptions.Config();
         var section = CliOptions.Section();
@@ -31,11 +32,11 @@ internal static class DoctorCommand
             config, section, instances, json, timeout,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            console, time, parse.GetValue(config)!, parse.GetValue(section)!, parse.GetValue(instances), parse.GetValue(json), parse.GetValue(timeout), cancellationToken));
+            console, time, backends, parse.GetValue(config)!, parse.GetValue(section)!, parse.GetValue(instances), parse.GetValue(json), parse.GetValue(timeout), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, TimeProvider time, string configPath, string sectionName, int instances, bool json, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, TimeProvider time, CliBackends backends, string configPath, string sectionName, int instances, bool json, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (instances < 1)
         {
@@ -43,7 +44,7 @@ internal static class DoctorCommand
         }
 
         var file = SecretsSettingsFile.Read(configPath, sectionName);
-        var probes = await ProbeOptions.LoadAllAsync(file, timeout, time, cancellationToken).ConfigureAwait(false);
+        var probes = await ProbeOptions.LoadAllAsync(file, timeout, time, backends, cancellationToken).ConfigureAwait(false);
         DoctorReport report;
         try
         {
@@ -65,6 +66,13 @@ internal static class DoctorCommand
         else
         {
             DoctorTable.Write(console.CreateReportConsole(), report);
+        }
+
+        // The report is on standard output; each unusable source is also one error line (problems name secrets, never values).
+        foreach (var source in report.Sources.Where(s => !s.Usable))
+        {
+            var why = source.Problems.Count > 0 ? string.Join("; ", source.Problems) : "see the report";
+            ErrorReport.Write(console.Error, $"source '{source.Source}' ({source.Path}) is not usable: {why}");
         }
 
         return report.Usable ? ExitCodes.Success : ExitCodes.Failure;

@@ -11,17 +11,19 @@ internal static class EnvelopeCommands
 {
     /// <summary>Creates <c>encrypt</c>.</summary>
     /// <param name="console">The console.</param>
+    /// <param name="backends">How KEK URIs are opened.</param>
     /// <returns>The command.</returns>
-    public static Command CreateEncrypt(CliConsole console) =>
-        Create(console, "encrypt", "Encrypt a file (or standard input) into an envelope under one or more KEKs.", "The envelope to write; - for standard output.", decrypt: false);
+    public static Command CreateEncrypt(CliConsole console, CliBackends backends) =>
+        Create(console, backends, "encrypt", "Encrypt a file (or standard input) into an envelope under one or more KEKs.", "The envelope to write; - for standard output.", decrypt: false);
 
     /// <summary>Creates <c>decrypt</c>.</summary>
     /// <param name="console">The console.</param>
+    /// <param name="backends">How KEK URIs are opened.</param>
     /// <returns>The command.</returns>
-    public static Command CreateDecrypt(CliConsole console) =>
-        Create(console, "decrypt", "Decrypt an envelope with any one of the KEKs that wrapped it.", "The plaintext to write (a file is created with mode 0600 and appears only if the whole envelope verified); - for standard output.", decrypt: true);
+    public static Command CreateDecrypt(CliConsole console, CliBackends backends) =>
+        Create(console, backends, "decrypt", "Decrypt an envelope with any one of the KEKs that wrapped it.", "The plaintext to write (a file is created with mode 0600 and appears only if the whole envelope verified); - for standard output.", decrypt: true);
 
-    private static Command Create(CliConsole console, string name, string description, string outDescription, bool decrypt)
+    private static Command Create(CliConsole console, CliBackends backends, string name, string description, string outDescription, bool decrypt)
     {
         var kek = CliOptions.Kek();
         var context = CliOptions.Context();
@@ -30,14 +32,15 @@ internal static class EnvelopeCommands
         var command = new Command(name, description) { kek, context, input, output };
         command.SetAction((parse, cancellationToken) => RunAsync(
             console,
+            backends,
             new Request(parse.GetValue(kek)!, CliOptions.ParseContext(parse.GetValue(context)), parse.GetValue(input)!, parse.GetValue(output)!, decrypt),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, Request request, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, CliBackends backends, Request request, CancellationToken cancellationToken)
     {
-        using var keys = KeyEncryptionKeySet.Resolve(request.Keks);
+        using var keys = KeyEncryptionKeySet.Resolve(request.Keks, backends);
         using var encryptor = new EnvelopeEncryptor(keys);
         var input = CliFiles.OpenInput(request.In, console);
         await using (input.ConfigureAwait(false))

@@ -18,8 +18,9 @@ internal static class ListCommand
     /// <summary>Creates the command.</summary>
     /// <param name="console">The console.</param>
     /// <param name="time">The clock.</param>
+    /// <param name="backends">How declared sources reach their backends.</param>
     /// <returns>The command.</returns>
-    public static Command Create(CliConsole console, TimeProvider time)
+    public static Command Create(CliConsole console, TimeProvider time, CliBackends backends)
     {
         var config = CliOptions.Config();
         var section = CliOptions.Section();
@@ -30,7 +31,7 @@ internal static class ListCommand
             config, section, reveal, timeout,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            console, time, parse.GetValue(config)!, parse.GetValue(section)!, parse.GetValue(reveal), parse.GetValue(timeout), cancellationToken));
+            console, time, backends, parse.GetValue(config)!, parse.GetValue(section)!, parse.GetValue(reveal), parse.GetValue(timeout), cancellationToken));
         return command;
     }
 
@@ -51,10 +52,10 @@ internal static class ListCommand
         _ => version,
     };
 
-    private static async Task<int> RunAsync(CliConsole console, TimeProvider time, string configPath, string sectionName, bool reveal, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, TimeProvider time, CliBackends backends, string configPath, string sectionName, bool reveal, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var file = SecretsSettingsFile.Read(configPath, sectionName);
-        var probes = await ProbeOptions.LoadAllAsync(file, timeout, time, cancellationToken).ConfigureAwait(false);
+        var probes = await ProbeOptions.LoadAllAsync(file, timeout, time, backends, cancellationToken).ConfigureAwait(false);
         try
         {
             // As in the application, a later source wins a key an earlier one also produces.

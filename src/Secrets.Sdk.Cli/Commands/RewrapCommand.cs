@@ -11,8 +11,9 @@ internal static class RewrapCommand
 {
     /// <summary>Creates the command.</summary>
     /// <param name="console">The console.</param>
+    /// <param name="backends">How KEK URIs are opened.</param>
     /// <returns>The command.</returns>
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, CliBackends backends)
     {
         var kek = CliOptions.Kek();
         kek.Description = "A KEK URI that can unwrap the envelope's data key today; repeat to try several.";
@@ -29,14 +30,14 @@ internal static class RewrapCommand
             kek, to, input, output,
         };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(console, parse.GetValue(kek)!, parse.GetValue(to)!, parse.GetValue(input)!, parse.GetValue(output)!, cancellationToken));
+            RunAsync(console, backends, parse.GetValue(kek)!, parse.GetValue(to)!, parse.GetValue(input)!, parse.GetValue(output)!, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string[] keks, string to, string inputPath, string outputPath, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, CliBackends backends, string[] keks, string to, string inputPath, string outputPath, CancellationToken cancellationToken)
     {
-        using var oldKeys = KeyEncryptionKeySet.Resolve(keks);
-        using var newKeys = KeyEncryptionKeySet.Resolve([to]);
+        using var oldKeys = KeyEncryptionKeySet.Resolve(keks, backends);
+        using var newKeys = KeyEncryptionKeySet.Resolve([to], backends);
         var options = new EnvelopeEncryptorOptions();
         using var encryptor = new EnvelopeEncryptor(oldKeys, options);
         var input = CliFiles.OpenInput(inputPath, console);

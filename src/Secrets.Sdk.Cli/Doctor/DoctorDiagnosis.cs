@@ -1,4 +1,6 @@
 using System.Globalization;
+using Secrets.Sdk.Aws;
+using Secrets.Sdk.Gcp;
 
 namespace Secrets.Sdk.Cli;
 
@@ -38,7 +40,7 @@ internal static class DoctorDiagnosis
         foreach (var status in statuses.Where(s => !s.IsLoaded))
         {
             error = $"{status.LastErrorKind ?? "Unknown"}: {status.LastError ?? "still loading after --timeout"}";
-            problems.Add($"source '{status.Name}' did not load ({error})");
+            problems.Add(statuses.Count == 1 ? $"did not load ({error})" : $"engine source '{status.Name}' did not load ({error})");
         }
 
         var answered = loadExchanges.Where(e => e.Status is not null).ToArray();
@@ -54,10 +56,12 @@ internal static class DoctorDiagnosis
         }
 
         var interval = probe.Options.Select(o => o.RefreshInterval ?? DefaultRefreshInterval).DefaultIfEmpty(DefaultRefreshInterval).Min();
-        var quotas = loaded ? await QuotasAsync(probe, instances, interval, cancellationToken).ConfigureAwait(false) : [];
+        var discoveryInterval = loadExchanges.Any(e => e.IsDiscovery) ? DiscoveryInterval(probe.Options) : null;
+        var quotas = loaded ? await QuotasAsync(probe, instances, interval, discoveryInterval, cancellationToken).ConfigureAwait(false) : [];
         foreach (var quota in quotas.Where(q => q.QuotaUse > 1))
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{instances} instances would use {quota.QuotaUse:P0} of the {quota.Operation} quota: raise RefreshInterval or name the secrets"));
+            var advice = quota.CallsPerDiscovery > 0 ? "raise DiscoveryInterval (or RefreshInterval), or name the secrets" : "raise RefreshInterval or name the secrets";
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{instances} instances would use {quota.QuotaUse:P0} of the {quota.Operation} quota: {advice}"));
         }
 
         var usable = loaded
@@ -78,6 +82,7 @@ internal static class DoctorDiagnosis
             LatencyMilliseconds = latency is null ? null : Math.Round(latency.Value, 1),
             ClockSkewSeconds = skew,
             RefreshIntervalSeconds = interval.TotalSeconds,
+            DiscoveryIntervalSeconds = discoveryInterval?.TotalSeconds,
             Error = error,
             Problems = problems,
             Secrets = secrets,
@@ -129,20 +134,40 @@ internal static class DoctorDiagnosis
     private static bool IsUnreachable(IReadOnlyList<SecretSourceStatus> statuses) =>
         statuses.Any(s => s.LastErrorKind is nameof(SecretErrorKind.Unavailable) or nameof(SecretErrorKind.Timeout));
 
-    private static async Task<IReadOnlyList<DoctorQuota>> QuotasAsync(SourceProbe probe, int instances, TimeSpan interval, CancellationToken cancellationToken)
+    /// <summary>The discovery interval of an AWS or GCP source (they list once per it and check versions in between).</summary>
+    private static TimeSpan? DiscoveryInterval(IReadOnlyList<SecretSourceOptions> options) =>
+        options.Select(o => o switch
+        {
+            AwsSecretsManagerSourceOptions aws => aws.DiscoveryInterval,
+            GcpSecretManagerSourceOptions gcp => gcp.DiscoveryInterval,
+            _ => (TimeSpan?)null,
+        }).Where(i => i is not null).DefaultIfEmpty(null).Min();
+
+    /// <summary>
+    /// Counts the requests of one steady-state refresh pass (measured) and, for sources that discover on their own
+    /// interval, the discovery listings of the first load, then scales both to a fleet: calls × N ÷ interval per operation.
+    /// </summary>
+    private static async Task<IReadOnlyList<DoctorQuota>> QuotasAsync(SourceProbe probe, int instances, TimeSpan interval, TimeSpan? discoveryInterval, CancellationToken cancellationToken)
     {
-        var exchanges = await probe.MeasureRefreshAsync(cancellationToken).ConfigureAwait(false);
-        return exchanges
-            .GroupBy(e => e.Operation, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g =>
+        var discovery = discoveryInterval is null ? [] : probe.Observations.Exchanges.Where(e => e.IsDiscovery).ToArray();
+        var pass = await probe.MeasureRefreshAsync(cancellationToken).ConfigureAwait(false);
+
+        // A pass that happened to include a discovery listing would count it on every refresh; it is counted per discovery.
+        var steady = discoveryInterval is null ? pass : pass.Where(e => !e.IsDiscovery).ToArray();
+        var operations = steady.Select(e => e.Operation).Concat(discovery.Select(e => e.Operation)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        return operations
+            .Select(operation =>
             {
-                var rate = g.Count() * (double)instances / interval.TotalSeconds;
-                var quota = VendorQuotas.Of(g.Key);
+                var calls = steady.Count(e => e.Operation == operation);
+                var listings = discovery.Count(e => e.Operation == operation);
+                var rate = (calls * (double)instances / interval.TotalSeconds)
+                    + (listings == 0 ? 0 : listings * (double)instances / discoveryInterval!.Value.TotalSeconds);
+                var quota = VendorQuotas.Of(operation);
                 return new DoctorQuota
                 {
-                    Operation = g.Key,
-                    CallsPerRefresh = g.Count(),
+                    Operation = operation,
+                    CallsPerRefresh = calls,
+                    CallsPerDiscovery = listings == 0 ? null : listings,
                     FleetRequestsPerSecond = Math.Round(rate, 3),
                     QuotaPerSecond = quota,
                     QuotaUse = quota is null ? null : Math.Round(rate / quota.Value, 4),

@@ -2,7 +2,8 @@ namespace Secrets.Sdk.Cli;
 
 /// <summary>
 /// One operation's estimated load from a fleet: the calls one steady-state refresh pass made (measured), times the
-/// instances, over the refresh interval, against the vendor's published quota.
+/// instances, over the refresh interval, plus the discovery listings of the first load over the discovery interval (AWS,
+/// GCP), against the vendor's published quota.
 /// </summary>
 internal sealed class DoctorQuota
 {
@@ -11,6 +12,9 @@ internal sealed class DoctorQuota
 
     /// <summary>Gets the calls one instance made in one refresh pass.</summary>
     public required int CallsPerRefresh { get; init; }
+
+    /// <summary>Gets the discovery listings one instance makes per discovery interval (AWS and GCP), if any.</summary>
+    public int? CallsPerDiscovery { get; init; }
 
     /// <summary>Gets the fleet's mean request rate, per second.</summary>
     public required double FleetRequestsPerSecond { get; init; }

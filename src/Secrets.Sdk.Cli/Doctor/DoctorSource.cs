@@ -36,6 +36,9 @@ internal sealed class DoctorSource
     /// <summary>Gets the refresh interval the fleet estimate uses, in seconds.</summary>
     public double RefreshIntervalSeconds { get; init; }
 
+    /// <summary>Gets the discovery interval the fleet estimate uses for listings, in seconds, for a source that discovers on its own interval (AWS, GCP).</summary>
+    public double? DiscoveryIntervalSeconds { get; init; }
+
     /// <summary>Gets the source's error (kind and message, never a value), if it did not load.</summary>
     public string? Error { get; init; }
 

@@ -12,13 +12,14 @@ internal static class KeyEncryptionKeySet
 {
     /// <summary>Opens a key ring.</summary>
     /// <param name="uris">The URIs, at least one.</param>
+    /// <param name="backends">How the URIs' keys are reached.</param>
     /// <returns>The ring; disposing it disposes its keys.</returns>
     /// <exception cref="CliException">A URI is malformed or of an unknown scheme (exit 2), or its key cannot be opened (exit 1); the message names the URI.</exception>
-    public static KeyEncryptionKeyRing Resolve(IReadOnlyList<string> uris)
+    public static KeyEncryptionKeyRing Resolve(IReadOnlyList<string> uris, CliBackends backends)
     {
         try
         {
-            return CreateResolver().ResolveRing(uris);
+            return (backends.CreateResolver?.Invoke() ?? CreateResolver()).ResolveRing(uris);
         }
         catch (KeyEncryptionKeyUriException exception)
         {

@@ -25,6 +25,27 @@ internal sealed class HttpObservations
     public static TimeSpan? Skew(DateTimeOffset? date, DateTimeOffset sent, DateTimeOffset received) =>
         date is { } server ? server - (sent + ((received - sent) / 2)) : null;
 
+    /// <summary>
+    /// Tells whether a request is a discovery listing, which the AWS and GCP sources make once per their
+    /// <c>DiscoveryInterval</c> rather than on every refresh: AWS <c>ListSecrets</c>, GCP <c>GET .../secrets</c>.
+    /// </summary>
+    /// <param name="method">The method.</param>
+    /// <param name="uri">The URI.</param>
+    /// <param name="amzTarget">The AWS <c>X-Amz-Target</c> header, if any.</param>
+    /// <returns>Whether it is a discovery listing.</returns>
+    public static bool IsDiscovery(string method, Uri? uri, string? amzTarget)
+    {
+        if (amzTarget is not null)
+        {
+            return amzTarget.EndsWith(".ListSecrets", StringComparison.Ordinal);
+        }
+
+        // GCP: projects/P/secrets or projects/P/locations/L/secrets (https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/list).
+        var segments = (uri?.AbsolutePath ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return method == "GET"
+            && segments is ["v1", "projects", _, "secrets"] or ["v1", "projects", _, "locations", _, "secrets"];
+    }
+
     /// <summary>Names the operation an HTTP request counts against in its vendor's quotas.</summary>
     /// <param name="method">The method.</param>
     /// <param name="uri">The URI.</param>

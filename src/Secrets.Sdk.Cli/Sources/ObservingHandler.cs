@@ -40,18 +40,19 @@ internal sealed class ObservingHandler : DelegatingHandler
     {
         var target = request.Headers.TryGetValues("X-Amz-Target", out var values) ? values.FirstOrDefault() : null;
         var operation = HttpObservations.OperationOf(request.Method.Method, request.RequestUri, target);
+        var discovery = HttpObservations.IsDiscovery(request.Method.Method, request.RequestUri, target);
         var sent = _time.GetUtcNow();
         var started = _time.GetTimestamp();
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var received = _time.GetUtcNow();
-            _observations.Add(new HttpExchange(operation, (int)response.StatusCode, _time.GetElapsedTime(started), HttpObservations.Skew(response.Headers.Date, sent, received)));
+            _observations.Add(new HttpExchange(operation, (int)response.StatusCode, _time.GetElapsedTime(started), HttpObservations.Skew(response.Headers.Date, sent, received), discovery));
             return response;
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
         {
-            _observations.Add(new HttpExchange(operation, null, _time.GetElapsedTime(started), null));
+            _observations.Add(new HttpExchange(operation, null, _time.GetElapsedTime(started), null, discovery));
             throw;
         }
     }

@@ -18,16 +18,17 @@ internal static class ProbeOptions
     /// <param name="file">The settings file.</param>
     /// <param name="timeout">The per-source load timeout.</param>
     /// <param name="time">The clock.</param>
+    /// <param name="backends">How the sources reach their backends.</param>
     /// <param name="cancellationToken">Cancels the waits.</param>
     /// <returns>The probes, in declaration order; the caller disposes them.</returns>
-    public static async Task<SourceProbe[]> LoadAllAsync(SecretsSettingsFile file, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<SourceProbe[]> LoadAllAsync(SecretsSettingsFile file, TimeSpan timeout, TimeProvider time, CliBackends backends, CancellationToken cancellationToken)
     {
         if (timeout <= TimeSpan.Zero)
         {
             throw new CliException("--timeout must be positive", ExitCodes.Usage);
         }
 
-        var loads = file.Sources.Select(s => SourceProbe.LoadAsync(file, s, timeout, time, cancellationToken)).ToArray();
+        var loads = file.Sources.Select(s => SourceProbe.LoadAsync(file, s, timeout, time, backends, cancellationToken)).ToArray();
         try
         {
             return await Task.WhenAll(loads).ConfigureAwait(false);

@@ -46,9 +46,10 @@ internal sealed class SourceProbe : IDisposable
     /// <param name="declaration">The source.</param>
     /// <param name="timeout">How long the first load may take.</param>
     /// <param name="time">The clock.</param>
+    /// <param name="backends">How the source reaches its backend beyond the declaration.</param>
     /// <param name="cancellationToken">Cancels the wait (the load itself is bounded by <paramref name="timeout"/>).</param>
     /// <returns>The loaded (or failed) source.</returns>
-    public static async Task<SourceProbe> LoadAsync(SecretsSettingsFile file, SourceDeclaration declaration, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<SourceProbe> LoadAsync(SecretsSettingsFile file, SourceDeclaration declaration, TimeSpan timeout, TimeProvider time, CliBackends backends, CancellationToken cancellationToken)
     {
         var observations = new HttpObservations();
         var options = new List<SecretSourceOptions>();
@@ -69,6 +70,7 @@ internal sealed class SourceProbe : IDisposable
             secrets.ConfigureDeclaredSources<AwsSecretsManagerSourceOptions>(o => ObservingHandler.Attach(o.Http, observations, time));
             secrets.ConfigureDeclaredSources<GcpSecretManagerSourceOptions>(o => ObservingHandler.Attach(o.Http, observations, time));
             secrets.ConfigureDeclaredSources<AzureKeyVaultSourceOptions>(o => o.ClientOptions.AddPolicy(new AzureObservingPolicy(observations, time), global::Azure.Core.HttpPipelinePosition.PerRetry));
+            backends.ConfigureSources?.Invoke(secrets);
         });
 
         var started = time.GetTimestamp();

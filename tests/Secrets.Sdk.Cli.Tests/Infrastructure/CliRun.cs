@@ -6,15 +6,15 @@ namespace Secrets.Sdk.Cli.Tests;
 internal sealed record CliRun(int ExitCode, byte[] StandardOutput, string Out, string Error)
 {
     /// <summary>Runs <paramref name="args"/> with <paramref name="standardInput"/> as standard input and memory as standard output.</summary>
-    public static async Task<CliRun> RunAsync(string[] args, byte[]? standardInput = null, bool terminal = false)
+    public static async Task<CliRun> RunAsync(string[] args, byte[]? standardInput = null, bool terminal = false, CliBackends? backends = null)
     {
         using var stdout = new MemoryStream();
-        var result = await RunAsync(args, new MemoryStream(standardInput ?? []), stdout, terminal);
+        var result = await RunAsync(args, new MemoryStream(standardInput ?? []), stdout, terminal, backends);
         return result with { StandardOutput = stdout.ToArray() };
     }
 
     /// <summary>Runs <paramref name="args"/> over the given standard streams.</summary>
-    public static async Task<CliRun> RunAsync(string[] args, Stream standardInput, Stream standardOutput, bool terminal = false)
+    public static async Task<CliRun> RunAsync(string[] args, Stream standardInput, Stream standardOutput, bool terminal = false, CliBackends? backends = null)
     {
         var output = new StringWriter(new StringBuilder());
         var error = new StringWriter(new StringBuilder());
@@ -27,7 +27,7 @@ internal sealed record CliRun(int ExitCode, byte[] StandardOutput, string Out, s
             ErrorIsTerminal = terminal,
             OutIsTerminal = terminal,
         };
-        var exit = await SecretsCommandLine.RunAsync(args, console, handleTermination: false);
+        var exit = await SecretsCommandLine.RunAsync(args, console, handleTermination: false, backends);
         return new CliRun(exit, [], output.ToString(), error.ToString());
     }
 

@@ -90,7 +90,7 @@ public sealed class DoctorCommandTests : IAsyncLifetime
     [Fact]
     public async Task Doctor_UnreachablePort_Exit1_NotReachable()
     {
-        var closed = new Uri($"http://127.0.0.1:{ClosedPort()}/");
+        var closed = new Uri($"http://127.0.0.1:{ClosedPort.Get()}/");
         var config = SettingsFile.Write(_dir, SettingsFile.Vault(closed, _dir.File("token"), "orders"));
 
         var run = await CliRun.RunAsync(["doctor", "--config", config, "--json"]);
@@ -172,14 +172,5 @@ public sealed class DoctorCommandTests : IAsyncLifetime
         var run = await CliRun.RunAsync(["doctor", "--config", config, "--instances", "0"]);
 
         run.AssertOneLineError(2, "--instances");
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

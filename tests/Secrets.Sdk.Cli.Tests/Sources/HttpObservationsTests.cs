@@ -14,6 +14,19 @@ public sealed class HttpObservationsTests
         Assert.Equal(expected, HttpObservations.OperationOf(method, new Uri(uri), target));
     }
 
+    [Theory]
+    [InlineData("POST", "https://secretsmanager.eu-west-1.amazonaws.com/", "secretsmanager.ListSecrets", true)]
+    [InlineData("POST", "https://secretsmanager.eu-west-1.amazonaws.com/", "secretsmanager.DescribeSecret", false)]
+    [InlineData("GET", "https://secretmanager.googleapis.com/v1/projects/p/secrets?filter=x", null, true)]
+    [InlineData("GET", "https://secretmanager.europe-west1.rep.googleapis.com/v1/projects/p/locations/europe-west1/secrets", null, true)]
+    [InlineData("GET", "https://secretmanager.googleapis.com/v1/projects/p/secrets/s/versions/latest:access", null, false)]
+    [InlineData("GET", "https://secretmanager.googleapis.com/v1/projects/p/secrets/s/versions", null, false)]
+    [InlineData("GET", "https://orders.vault.azure.net/secrets?api-version=7.5", null, false)]
+    public void IsDiscovery_OnlyTheListingsThatRunPerDiscoveryInterval(string method, string uri, string? target, bool expected)
+    {
+        Assert.Equal(expected, HttpObservations.IsDiscovery(method, new Uri(uri), target));
+    }
+
     [Fact]
     public void Skew_IsServerDateMinusTheExchangeMidpoint()
     {
