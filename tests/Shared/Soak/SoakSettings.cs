@@ -1,0 +1,38 @@
+namespace Secrets.Sdk.Soak;
+
+/// <summary>How long a soak runs, how often it rotates, and the bounds its growth checks use.</summary>
+internal sealed record SoakSettings
+{
+    /// <summary>Gets the refresh cycles run before the first sample (JIT, connection pools, first rotations), not measured.</summary>
+    public int Warmup { get; init; } = 1_000;
+
+    /// <summary>Gets the refresh cycles measured after the warm-up.</summary>
+    public int Cycles { get; init; } = 100_000;
+
+    /// <summary>Gets the number of equal segments between samples; growth compares the first segment with the last.</summary>
+    public int Segments { get; init; } = 10;
+
+    /// <summary>Gets how often (in cycles) the <c>Soak:Rotating</c> value is rotated in the store.</summary>
+    public int RotateEvery { get; init; } = 500;
+
+    /// <summary>Gets the sources' refresh interval (the shipped default, 5 minutes; 100,000 cycles are 347 simulated days).</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets the relative growth allowed for bytes allocated per cycle (last segment against the first).</summary>
+    public double AllocationGrowth { get; init; } = 0.10;
+
+    /// <summary>Gets the bytes per cycle allowed on top of <see cref="AllocationGrowth"/>.</summary>
+    public long AllocationSlack { get; init; } = 256;
+
+    /// <summary>Gets the growth of the heap after a full collection allowed between the first sample (after the warm-up) and the last.</summary>
+    public long HeapGrowth { get; init; } = 1024 * 1024;
+
+    /// <summary>Gets the growth allowed for timers (runtime and clock), handles, pending work items.</summary>
+    public int CountGrowth { get; init; } = 2;
+
+    /// <summary>Gets the growth allowed for open handles.</summary>
+    public int HandleGrowth { get; init; } = 4;
+
+    /// <summary>Gets the growth allowed for threads (the thread pool adds and retires threads with the machine's load).</summary>
+    public int ThreadGrowth { get; init; } = 8;
+}
