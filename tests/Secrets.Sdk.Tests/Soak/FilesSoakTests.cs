@@ -12,9 +12,7 @@ public sealed class FilesSoakTests
     [Fact]
     public async Task TwoThousandRefreshCycles_KeepTimersHandlesAndHeapFlat_AndEveryRotationReachesIOptionsMonitor()
     {
-        var settings = new SoakSettings { Warmup = 500, Cycles = 1_500, Segments = 3, RotateEvery = 250, HeapGrowth = 256 * 1024 };
-
-        var result = await SoakRun.RunAsync(new FilesSoakBackend(), settings);
+        var result = await SoakRun.RunAsync(new FilesSoakBackend(), SoakSettings.Bounded);
 
         Assert.True(result.Passed, result.Describe());
         Assert.Equal(8, result.Rotations);

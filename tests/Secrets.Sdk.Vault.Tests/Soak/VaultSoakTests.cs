@@ -14,9 +14,7 @@ public sealed class VaultSoakTests
     [Fact]
     public async Task TwoThousandRefreshCycles_WithLeaseRenewalsAndRotations_KeepTimersHandlesAndHeapFlat()
     {
-        var settings = new SoakSettings { Warmup = 500, Cycles = 1_500, Segments = 3, RotateEvery = 250, HeapGrowth = 256 * 1024 };
-
-        var result = await SoakRun.RunAsync(new VaultSoakBackend(), settings);
+        var result = await SoakRun.RunAsync(new VaultSoakBackend(), SoakSettings.Bounded);
 
         Assert.True(result.Passed, result.Describe());
         Assert.Equal(8, result.Rotations);

@@ -3,6 +3,21 @@ namespace Secrets.Sdk.Soak;
 /// <summary>How long a soak runs, how often it rotates, and the bounds its growth checks use.</summary>
 internal sealed record SoakSettings
 {
+    /// <summary>
+    /// Gets the CI-sized run: 500 warm-up cycles, then 1,500 measured (cycle 500 against cycle 2,000 for levels, the
+    /// first 500 against the last 500 for allocation, with room for a shared machine's noise: segments differ in how many
+    /// lease renewals and rotations they hold), a rotation every 250 cycles.
+    /// </summary>
+    public static SoakSettings Bounded { get; } = new()
+    {
+        Warmup = 500,
+        Cycles = 1_500,
+        Segments = 3,
+        RotateEvery = 250,
+        AllocationGrowth = 0.25,
+        HeapGrowth = 256 * 1024,
+    };
+
     /// <summary>Gets the refresh cycles run before the first sample (JIT, connection pools, first rotations), not measured.</summary>
     public int Warmup { get; init; } = 1_000;
 
