@@ -63,6 +63,11 @@ internal static class EnvelopeCommands
                 {
                     throw new CliException($"{verb} '{request.In}' to '{output.Name}' failed: {exception.Message}", ExitCodes.Failure, exception);
                 }
+                catch (Exception exception) when (KeyEncryptionKeySet.IsBackendFailure(exception))
+                {
+                    // Encryption wraps with the first KEK only; decryption may have tried any of them.
+                    throw KeyEncryptionKeySet.BackendFailure(exception, $"{verb} '{request.In}'", request.Decrypt ? request.Keks : request.Keks[..1]);
+                }
 
                 await output.CommitAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -60,6 +60,10 @@ internal static class RewrapCommand
                 {
                     throw ErrorReport.ForEnvelope(exception, $"input '{inputPath}'");
                 }
+                catch (Exception exception) when (KeyEncryptionKeySet.IsBackendFailure(exception))
+                {
+                    throw KeyEncryptionKeySet.BackendFailure(exception, $"rewrap '{inputPath}'", [.. keks, to]);
+                }
 
                 try
                 {

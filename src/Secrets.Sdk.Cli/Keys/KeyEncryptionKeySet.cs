@@ -28,6 +28,26 @@ internal static class KeyEncryptionKeySet
         }
     }
 
+    /// <summary>
+    /// Tells a failure of a KEK's backend while wrapping or unwrapping (a refused token, a missing key, an unreachable
+    /// service: the vendor SDK's own exception) from the CLI's and the envelope's own failures, which are reported as they are.
+    /// </summary>
+    /// <param name="exception">The failure.</param>
+    /// <returns>Whether it came from a KEK's backend.</returns>
+    public static bool IsBackendFailure(Exception exception) =>
+        exception is not (CliException or OperationCanceledException or EnvelopeException or KeyEncryptionKeyException or IOException or OutOfMemoryException);
+
+    /// <summary>Rethrows a KEK backend's failure as one line naming the URIs it concerns (the vendor's message names no data).</summary>
+    /// <param name="exception">The failure.</param>
+    /// <param name="what">What was being done, e.g. <c>encrypt 'a.txt'</c>.</param>
+    /// <param name="uris">The KEK URIs that could have failed.</param>
+    /// <returns>The exception to throw.</returns>
+    public static CliException BackendFailure(Exception exception, string what, IReadOnlyList<string> uris)
+    {
+        var keys = uris.Count == 1 ? $"key-encryption key '{uris[0]}'" : $"one of the key-encryption keys {string.Join(", ", uris.Select(u => $"'{u}'"))}";
+        return new CliException($"{what}: {keys} failed: {exception.Message}", ExitCodes.Failure, exception);
+    }
+
     private static KeyEncryptionKeyResolver CreateResolver() => new KeyEncryptionKeyResolver()
         .AddVaultTransit()
         .AddAwsKms()
