@@ -18,7 +18,7 @@ internal sealed partial class SecretsManagerJsonContext : JsonSerializerContext
 {
 }
 
-#pragma warning disable SA1402 // Wire DTOs of one API live together.
+// Wire DTOs of one API live together.
 internal sealed class SecretsManagerFilter
 {
     public string Key { get; set; } = string.Empty;
@@ -133,4 +133,3 @@ internal sealed class AwsErrorResponse
     [JsonPropertyName("message")]
     public string? LowerMessage { get; set; }
 }
-#pragma warning restore SA1402

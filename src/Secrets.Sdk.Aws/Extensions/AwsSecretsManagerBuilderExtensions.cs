@@ -1,5 +1,4 @@
 using Amazon.Runtime;
-using Microsoft.Extensions.Logging;
 using Secrets.Sdk.Aws;
 using Secrets.Sdk.Http;
 

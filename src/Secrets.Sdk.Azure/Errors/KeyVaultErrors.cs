@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Azure;
-using Azure.Core;
 using Azure.Identity;
 using Secrets.Sdk.Http;
 

@@ -1,7 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
-using Microsoft.Extensions.Logging;
 using Secrets.Sdk.Azure;
 using Secrets.Sdk.Http;
 

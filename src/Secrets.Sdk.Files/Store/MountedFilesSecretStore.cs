@@ -168,10 +168,9 @@ internal sealed partial class MountedFilesSecretStore : IChangeNotifyingSecretSt
         {
             // Disposed while a poll was starting or reading: nothing to report.
         }
-#pragma warning disable CA1031 // A timer callback must never throw; the next poll tries again.
         catch (Exception ex)
-#pragma warning restore CA1031
         {
+            // A timer callback must never throw; the next poll tries again.
             LogCheckFailed(_logger, _options.Path, ex.GetType().Name);
         }
         finally

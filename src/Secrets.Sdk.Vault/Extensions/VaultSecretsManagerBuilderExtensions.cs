@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Secrets.Sdk.Vault;
 
 namespace Secrets.Sdk;

@@ -108,10 +108,9 @@ public sealed class SecretCache : IDisposable
         {
             await ReadOnceAsync(name).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // A failed background refresh keeps serving the stale value until ServeStaleFor ends.
         catch (Exception)
-#pragma warning restore CA1031
         {
+            // A failed background refresh keeps serving the stale value until ServeStaleFor ends.
         }
     }
 

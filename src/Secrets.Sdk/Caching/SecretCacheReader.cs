@@ -64,10 +64,9 @@ internal abstract class SecretCacheReader
 
             await revocation.ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // Best effort: a credential that could not be revoked expires on its own; the caller gets the refusal.
         catch (Exception)
-#pragma warning restore CA1031
         {
+            // Best effort: a credential that could not be revoked expires on its own; the caller gets the refusal.
         }
     }
 }

@@ -99,25 +99,25 @@ public sealed class DeclaredSection
     /// <param name="name">The setting.</param>
     /// <returns>The value, or <see langword="null"/> when absent or not a boolean.</returns>
     public bool? GetBoolean(string name) =>
-        Parse(name, "true or false", static (string s, out bool v) => bool.TryParse(s, out v), out bool value) ? value : null;
+        Parse(name, "true or false", static (string s, out bool v) => bool.TryParse(s, out v), out var value) ? value : null;
 
     /// <summary>Reads a whole-number setting.</summary>
     /// <param name="name">The setting.</param>
     /// <returns>The value, or <see langword="null"/> when absent or not a 32-bit whole number.</returns>
     public int? GetInt32(string name) =>
-        Parse(name, "a whole number", static (string s, out int v) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out v), out int value) ? value : null;
+        Parse(name, "a whole number", static (string s, out int v) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out v), out var value) ? value : null;
 
     /// <summary>Reads a whole-number setting that may exceed 32 bits (byte counts).</summary>
     /// <param name="name">The setting.</param>
     /// <returns>The value, or <see langword="null"/> when absent or not a 64-bit whole number.</returns>
     public long? GetInt64(string name) =>
-        Parse(name, "a whole number", static (string s, out long v) => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out v), out long value) ? value : null;
+        Parse(name, "a whole number", static (string s, out long v) => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out v), out var value) ? value : null;
 
     /// <summary>Reads a decimal-number setting (invariant culture, for example <c>0.5</c>).</summary>
     /// <param name="name">The setting.</param>
     /// <returns>The value, or <see langword="null"/> when absent or not a finite number.</returns>
     public double? GetDouble(string name) =>
-        Parse(name, "a number such as 0.5", static (string s, out double v) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v), out double value) ? value : null;
+        Parse(name, "a number such as 0.5", static (string s, out double v) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v), out var value) ? value : null;
 
     /// <summary>Reads a time-span setting (<c>00:05:00</c> is five minutes, <c>1.00:00:00</c> one day).</summary>
     /// <param name="name">The setting.</param>

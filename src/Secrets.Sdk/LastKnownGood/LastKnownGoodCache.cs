@@ -154,10 +154,9 @@ internal sealed class LastKnownGoodCache : IAsyncDisposable
             LastKnownGoodLog.Rejected(_logger, Path, ex.Message);
             return null;
         }
-#pragma warning disable CA1031 // Whatever goes wrong, the cache is not served and startup reports the live failure.
         catch (Exception ex)
-#pragma warning restore CA1031
         {
+            // Whatever goes wrong, the cache is not served and startup reports the live failure.
             LastKnownGoodLog.Rejected(_logger, Path, $"it could not be read ({ex.GetType().Name}: {ErrorText.SafeMessage(ex)})");
             return null;
         }
@@ -296,10 +295,9 @@ internal sealed class LastKnownGoodCache : IAsyncDisposable
             CacheFileFormat.WriteAtomically(Path, file);
             LastKnownGoodLog.Written(_logger, Path, snapshot.Sources.Sum(s => s.Secrets.Count), snapshot.Sources.Count, file.Length);
         }
-#pragma warning disable CA1031 // A failing write is logged and never fails a refresh.
         catch (Exception ex)
-#pragma warning restore CA1031
         {
+            // A failing write is logged and never fails a refresh.
             if (!_stopping.IsCancellationRequested)
             {
                 LastKnownGoodLog.WriteFailed(_logger, Path, ex.GetType().Name, ErrorText.SafeMessage(ex));

@@ -24,10 +24,9 @@ internal static class LeaseRevocation
 
                 await revocation.ConfigureAwait(false);
             }
-#pragma warning disable CA1031 // A credential we could not commit is revoked best-effort; it expires on its own.
             catch (Exception ex)
-#pragma warning restore CA1031
             {
+                // A credential we could not commit is revoked best-effort; it expires on its own.
                 EngineLog.ShutdownRevokeFailed(logger, sourceName, ex.GetType().Name);
             }
         }

@@ -160,10 +160,9 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
         {
             LeaseChanged?.Invoke(this, new SecretLeaseEventArgs(name, kind, lease, exception));
         }
-#pragma warning disable CA1031 // A subscriber's bug must not stop lease renewal.
         catch (Exception ex)
-#pragma warning restore CA1031
         {
+            // A subscriber's bug must not stop lease renewal.
             LogHandlerFailed(_logger, _sourceName, ex.GetType().Name);
         }
     }
@@ -175,10 +174,9 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
             await renewer.RevokeLeaseAsync(lease, cancellationToken).ConfigureAwait(false);
             Publish(name, SecretLeaseEventKind.Revoked, lease);
         }
-#pragma warning disable CA1031 // A failed revocation is reported; the lease expires on its own.
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
         {
+            // A failed revocation is reported; the lease expires on its own.
             Publish(name, SecretLeaseEventKind.RevocationFailed, lease, ex);
         }
     }

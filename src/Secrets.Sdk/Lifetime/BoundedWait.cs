@@ -17,9 +17,8 @@ internal static class BoundedWait
         using var cancel = new CancellationTokenSource();
         var delay = Task.Delay(timeout, timeProvider, cancel.Token);
         var winner = await Task.WhenAny(task, delay).ConfigureAwait(false);
-#pragma warning disable CA1849 // Synchronous Cancel on purpose: the delay's timer is disposed before we return.
+        // Synchronous Cancel on purpose: the delay's timer is disposed before we return.
         cancel.Cancel();
-#pragma warning restore CA1849
         return winner == task;
     }
 }

@@ -80,10 +80,9 @@ internal sealed class RefreshLoop(
             {
                 break;
             }
-#pragma warning disable CA1031 // The loop must survive anything; the failure is logged and counted.
             catch (Exception ex)
-#pragma warning restore CA1031
             {
+                // The loop must survive anything; the failure is logged and counted.
                 EngineLog.LoopFault(logger, sourceName, ex.GetType().Name);
                 status.RecordFailure(ex);
             }

@@ -31,8 +31,16 @@ internal sealed class SecretsManagerHub(ILoggerFactory loggerFactory) : ISecrets
     }
 
     /// <summary>Returns the running source named <paramref name="sourceName"/> of the newest provider, or null when there is none.</summary>
-    internal SecretSourceRuntime? FindSource(string sourceName) =>
-        _current is { } provider && SourceNames.Find(sourceName, Names(provider)) is (>= 0 and var index, _) ? provider.Sources[index] : null;
+    internal SecretSourceRuntime? FindSource(string sourceName)
+    {
+        if (_current is not { } provider)
+        {
+            return null;
+        }
+
+        var index = SourceNames.Find(sourceName, Names(provider)).Index;
+        return index >= 0 ? provider.Sources[index] : null;
+    }
 
     private static (string Name, string StoreName)[] Names(SecretsConfigurationProvider provider) =>
         [.. provider.Sources.Select(s => (s.Name, s.Store.Store.Name))];
@@ -54,10 +62,9 @@ internal sealed class SecretsManagerHub(ILoggerFactory loggerFactory) : ISecrets
         {
             handler?.Invoke(this, args);
         }
-#pragma warning disable CA1031 // A subscriber's bug must not break the refresh loop or lease renewal.
         catch (Exception ex)
-#pragma warning restore CA1031
         {
+            // A subscriber's bug must not break the refresh loop or lease renewal.
             EngineLog.ChangedHandlerFailed(_logger, ex.GetType().Name);
         }
     }

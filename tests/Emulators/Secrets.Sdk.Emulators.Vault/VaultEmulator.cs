@@ -468,7 +468,7 @@ public sealed class VaultEmulator : IAsyncDisposable
             }
 
             var mount = _kv.Keys.Where(m => path.StartsWith(m + "/", StringComparison.Ordinal)).OrderByDescending(m => m.Length).FirstOrDefault();
-            return mount is null ? (404, Errors($"no handler for route \"{path}\"")) : Kv(mount, _kv[mount], method, path[(mount.Length + 1)..]);
+            return mount is null ? (404, Errors($"no handler for route \"{path}\"")) : Kv(_kv[mount], method, path[(mount.Length + 1)..]);
         }
     }
 
@@ -564,7 +564,7 @@ public sealed class VaultEmulator : IAsyncDisposable
         });
     }
 
-    private (int, JsonNode?) Kv(string mount, KvMount kv, string method, string rest)
+    private (int, JsonNode?) Kv(KvMount kv, string method, string rest)
     {
         if (kv.Version == 1)
         {

@@ -21,7 +21,8 @@ internal sealed class StormPolicy(int seed, ChaosModel model)
         }
     }
 
-    public EmulatorFault? Decide(EmulatorRequest request)
+    // The storm does not look at the request: every call has the same chances.
+    public EmulatorFault? Decide(EmulatorRequest _)
     {
         EmulatorFault? fault;
         bool rotate;

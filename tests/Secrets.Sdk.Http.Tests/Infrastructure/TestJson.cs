@@ -9,7 +9,6 @@ internal sealed partial class TestJsonContext : JsonSerializerContext
 {
 }
 
-#pragma warning disable SA1402
 internal sealed class SampleAnswer
 {
     public string? Value { get; set; }
@@ -25,4 +24,3 @@ internal sealed class SampleError
 
     public string? Message { get; set; }
 }
-#pragma warning restore SA1402
