@@ -9,7 +9,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using GcpSecretManager;
-using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -57,7 +56,7 @@ Console.WriteLine($"1. Started a Secret Manager + Cloud KMS emulator at {gcp.Add
 Console.WriteLine("   with Database__User, Database__Password (label app=orders), Billing__Token (app=billing), stripe-key (JSON)");
 Console.WriteLine("   and legacy-token, whose dataCrc32c does not match its payload.");
 
-using var host = BuildHost(GcpEmulator.ProjectId, "labels.app=orders", GoogleCredential.FromAccessToken(GcpEmulator.Token), gcp.Address, explicitSecrets: true);
+using var host = BuildHost(GcpEmulator.ProjectId, "labels.app=orders", GcpCredential.FromAccessToken(GcpEmulator.Token), gcp.Address, explicitSecrets: true);
 await host.StartAsync();
 
 var config = host.Services.GetRequiredService<IConfiguration>();
@@ -79,7 +78,7 @@ await manager.RefreshAsync();   // nothing new: the same accesses, no event
 Print($"4. After two refreshes ({gcp.Count("versions.access") - accesses} accesses, {gcp.Count("secrets.list") - lists} lists, {Volatile.Read(ref notifications)} OnChange notification):", monitor.CurrentValue);
 
 var keyName = gcp.CreateCryptoKey("global", "orders", "kek");
-using var kek = new GcpKmsKeyEncryptionKey(keyName, GoogleCredential.FromAccessToken(GcpEmulator.Token), gcp.Address);
+using var kek = new GcpKmsKeyEncryptionKey(keyName, GcpCredential.FromAccessToken(GcpEmulator.Token), gcp.Address);
 var encryptor = new EnvelopeEncryptor(kek);
 var sealedOld = await encryptor.EncryptAsync("order 1234: card on file"u8.ToArray());
 var firstKeyId = kek.KeyId;
@@ -95,7 +94,7 @@ var ok = Volatile.Read(ref notifications) == 1 && monitor.CurrentValue.Password 
 Console.WriteLine(ok ? "Done: one rotation, one change notification, the tampered value never loaded, no restart." : "Unexpected: see above.");
 return ok ? 0 : 1;
 
-static IHost BuildHost(string project, string? filter, GoogleCredential? credential, Uri? endpoint, bool explicitSecrets)
+static IHost BuildHost(string project, string? filter, GcpCredential? credential, Uri? endpoint, bool explicitSecrets)
 {
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.SetMinimumLevel(LogLevel.Critical);   // the sample prints what matters; the integrity error is logged at Error

@@ -1,4 +1,3 @@
-using Google.Apis.Auth.OAuth2;
 using Secrets.Sdk.Gcp;
 
 namespace Secrets.Sdk.Encryption;
@@ -16,10 +15,10 @@ public static class GcpKmsKeyEncryptionKeyResolverExtensions
     /// <see cref="GcpKmsKeyEncryptionKey"/> on that CryptoKey (new data keys go to its primary version).
     /// </summary>
     /// <param name="resolver">The resolver.</param>
-    /// <param name="credential">The credential; default application default credentials.</param>
+    /// <param name="credential">The credential, shared by every key the resolver opens; default application default credentials (one per key).</param>
     /// <param name="endpoint">The Cloud KMS endpoint; default <c>https://cloudkms.googleapis.com/</c>.</param>
     /// <returns>The resolver.</returns>
-    public static KeyEncryptionKeyResolver AddGcpKms(this KeyEncryptionKeyResolver resolver, GoogleCredential? credential = null, Uri? endpoint = null)
+    public static KeyEncryptionKeyResolver AddGcpKms(this KeyEncryptionKeyResolver resolver, GcpCredential? credential = null, Uri? endpoint = null)
     {
         ArgumentNullException.ThrowIfNull(resolver);
         return resolver.AddScheme(Scheme, uri => new GcpKmsKeyEncryptionKey(ParseCryptoKeyName(uri), credential, endpoint));

@@ -1,7 +1,7 @@
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Azure.Core.Pipeline;
-using Google.Apis.Auth.OAuth2;
+using Secrets.Sdk.Gcp;
 using Secrets.Sdk.Azure;
 using Secrets.Sdk.Azure.Tests;
 using Secrets.Sdk.Emulators.Aws;
@@ -130,5 +130,5 @@ public sealed class KeyRingFromUriTests : IAsyncLifetime
             o.TimeProvider = _time;
         })
         .AddAzureKeyVault(new FixedTokenCredential(AzureKeyVaultEmulator.AccessToken), new AzureKeyVaultKeyOptions { Transport = new HttpClientTransport(_azureHttp), DisableChallengeResourceVerification = true })
-        .AddGcpKms(GoogleCredential.FromAccessToken(GcpEmulator.Token), _gcp.Address);
+        .AddGcpKms(GcpCredential.FromAccessToken(GcpEmulator.Token), _gcp.Address);
 }

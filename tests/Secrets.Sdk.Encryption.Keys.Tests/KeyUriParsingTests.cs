@@ -9,7 +9,7 @@ public sealed class KeyUriParsingTests
         .AddAwsKms(_ => throw new InvalidOperationException("no client may be created for a bad URI"))
         .AddVaultTransit()
         .AddAzureKeyVault(new global::Azure.Identity.ClientSecretCredential("t", "c", "s"))
-        .AddGcpKms(Google.Apis.Auth.OAuth2.GoogleCredential.FromAccessToken("x"));
+        .AddGcpKms(Secrets.Sdk.Gcp.GcpCredential.FromAccessToken("x"));
 
     [Theory]
     [InlineData("aws-kms:key/abc", "the address 'key/abc' is not an ARN")]
@@ -57,7 +57,7 @@ public sealed class KeyUriParsingTests
                     new Amazon.Runtime.AnonymousAWSCredentials(), Amazon.RegionEndpoint.EUWest1);
             })
             .AddAzureKeyVault(new global::Azure.Identity.ClientSecretCredential("t", "c", "s"))
-            .AddGcpKms(Google.Apis.Auth.OAuth2.GoogleCredential.FromAccessToken("x"));
+            .AddGcpKms(Secrets.Sdk.Gcp.GcpCredential.FromAccessToken("x"));
 
         using var aws = (AwsKmsKeyEncryptionKey)resolver.Resolve("aws-kms:" + Arn);
         var azure = (Secrets.Sdk.Azure.AzureKeyVaultKeyEncryptionKey)resolver.Resolve("azure-kv:https://orders-kv.vault.azure.net/keys/envelope/0123abcd");

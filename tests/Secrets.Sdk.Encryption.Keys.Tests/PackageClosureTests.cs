@@ -42,6 +42,41 @@ public sealed class PackageClosureTests
         Assert.DoesNotContain("AWSSDK.SecurityToken", closure);
     }
 
+    [Theory]
+    [InlineData("Secrets.Sdk.Encryption.GcpKms")]
+    [InlineData("Secrets.Sdk.Gcp.Client")]
+    public void GcpKmsAndCredentials_PullNoEngineHostingOrPolly(string project)
+    {
+        // Configuration itself comes with Secrets.Sdk.Http (Microsoft.Extensions.Http), as for the Azure Key Vault KEK.
+        var closure = Closure(project);
+
+        Assert.Contains("Secrets.Sdk.Http", closure);
+        Assert.DoesNotContain("Secrets.Sdk", closure);
+        Assert.DoesNotContain("Polly.Core", closure);
+        Assert.DoesNotContain("Microsoft.Extensions.Hosting.Abstractions", closure);
+        Assert.DoesNotContain("Microsoft.Extensions.Diagnostics.HealthChecks", closure);
+    }
+
+    [Fact]
+    public void GcpKms_PullsTheCredentialsButNotSecretManager()
+    {
+        var closure = Closure("Secrets.Sdk.Encryption.GcpKms");
+
+        Assert.Contains("Secrets.Sdk.Gcp.Client", closure);
+        Assert.DoesNotContain("Secrets.Sdk.Gcp", closure);
+    }
+
+    [Theory]
+    [InlineData("Secrets.Sdk.Gcp")]
+    [InlineData("Secrets.Sdk.Gcp.Client")]
+    [InlineData("Secrets.Sdk.Encryption.GcpKms")]
+    public void GcpPackages_PullNoGoogleApisOrNewtonsoft(string project)
+    {
+        var closure = Closure(project);
+
+        Assert.DoesNotContain(closure, name => name.StartsWith("Google.", StringComparison.Ordinal) || name == "Newtonsoft.Json");
+    }
+
     /// <summary>The names of every package and project in <paramref name="project"/>'s net10.0 closure.</summary>
     private static HashSet<string> Closure(string project)
     {

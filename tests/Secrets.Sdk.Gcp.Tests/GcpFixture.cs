@@ -1,4 +1,3 @@
-using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Secrets.Sdk.Emulators.Gcp;
@@ -22,7 +21,7 @@ internal sealed class GcpFixture : IAsyncDisposable
     }
 
     /// <summary>A credential holding the emulator's token: no network, no token endpoint.</summary>
-    public static GoogleCredential Credential(string token = GcpEmulator.Token) => GoogleCredential.FromAccessToken(token);
+    public static GcpCredential Credential(string token = GcpEmulator.Token) => GcpCredential.FromAccessToken(token);
 
     public IConfigurationRoot Build(Action<GcpSecretManagerSourceOptions> configure) =>
         new ConfigurationBuilder().AddSecretsManager(s =>
@@ -44,7 +43,7 @@ internal sealed class GcpFixture : IAsyncDisposable
     }
 
     public GcpRestClient RestClient(string service = "GCP Secret Manager", string token = GcpEmulator.Token) =>
-        new(BackendHttpClient.Create(Gcp.Address, service, "gcp-test", new BackendHttpOptions(), BackendRedirectPolicy.Never, Time), new GcpCredentials(Credential(token)));
+        new(BackendHttpClient.Create(Gcp.Address, service, "gcp-test", new BackendHttpOptions(), BackendRedirectPolicy.Never, Time), Credential(token));
 
     public ValueTask DisposeAsync() => Gcp.DisposeAsync();
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using Google.Apis.Auth.OAuth2;
+using Secrets.Sdk.Gcp;
 using Microsoft.Extensions.Configuration;
 using Secrets.Sdk.Emulators.Gcp;
 
@@ -64,7 +64,7 @@ public class GcpStartupBenchmarks
         {
             o.ProjectId = GcpEmulator.ProjectId;
             o.Endpoint = _gcp.Address;
-            o.Credential = GoogleCredential.FromAccessToken(GcpEmulator.Token);
+            o.Credential = GcpCredential.FromAccessToken(GcpEmulator.Token);
             o.Filter = "labels.app=bench";
             o.RefreshInterval = null;
         })).Build();

@@ -6,7 +6,7 @@ namespace Secrets.Sdk.Gcp;
 
 /// <summary>
 /// A small client for Google's JSON REST APIs (Secret Manager v1, Cloud KMS v1) over the backend kit (bounded answers,
-/// no redirects, classified transport failures, Retry-After): it adds the bearer token from <see cref="GcpCredentials"/>,
+/// no redirects, classified transport failures, Retry-After): it adds the bearer token of a <see cref="GcpCredential"/>,
 /// and turns Google's error body (<c>{"error":{"code","message","status"}}</c>) — or any answer that is not one, such as
 /// the front end's HTML 404 page — into a <see cref="SecretStoreException"/> with a provider-neutral kind.
 /// </summary>
@@ -14,13 +14,22 @@ namespace Secrets.Sdk.Gcp;
 internal sealed class GcpRestClient : IDisposable
 {
     private readonly BackendHttpClient _http;
-    private readonly GcpCredentials _credentials;
+    private readonly GcpCredential _credential;
+    private readonly GcpCredential? _owned;
 
-    public GcpRestClient(BackendHttpClient http, GcpCredentials credentials)
+    /// <summary>Creates the client.</summary>
+    /// <param name="http">The kit client of the service's endpoint; disposed with this client.</param>
+    /// <param name="credential">The credential the tokens come from.</param>
+    /// <param name="owned">A credential this client created and so disposes (application default credentials), or <see langword="null"/>.</param>
+    public GcpRestClient(BackendHttpClient http, GcpCredential credential, GcpCredential? owned = null)
     {
         _http = http;
-        _credentials = credentials;
+        _credential = credential;
+        _owned = owned;
     }
+
+    /// <summary>Gets the credential the tokens come from.</summary>
+    public GcpCredential Credential => _credential;
 
     /// <summary>Gets the kit client (value limits, page guards, classified errors).</summary>
     public BackendHttpClient Http => _http;
@@ -40,9 +49,9 @@ internal sealed class GcpRestClient : IDisposable
     public async Task<T> SendAsync<T>(HttpMethod method, string pathAndQuery, byte[]? body, JsonTypeInfo<T> type, BackendOperation operation, CancellationToken cancellationToken)
         where T : class
     {
-        var token = await _credentials.GetTokenAsync(Service, cancellationToken).ConfigureAwait(false);
+        var token = await _credential.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(method, new Uri(pathAndQuery, UriKind.Relative));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
         {
@@ -55,7 +64,7 @@ internal sealed class GcpRestClient : IDisposable
             return response.ReadJson(type);
         }
 
-        var error = response.TryReadJson(GcpJsonContext.Default.GoogleErrorResponse)?.Error;
+        var error = response.TryReadJson(GoogleErrorJsonContext.Default.GoogleErrorResponse)?.Error;
         if (error?.Status is null && error?.Message is null)
         {
             // Not Google's error shape (the front end's HTML 404 page for a malformed path, a proxy's page): the status decides.
@@ -83,5 +92,9 @@ internal sealed class GcpRestClient : IDisposable
         _ => BackendErrorClassifier.FromStatus(code),
     };
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _owned?.Dispose();
+    }
 }

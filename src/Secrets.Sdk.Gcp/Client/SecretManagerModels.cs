@@ -79,24 +79,3 @@ internal sealed class SecretVersionResource
     [JsonPropertyName("state")]
     public string? State { get; set; }
 }
-
-/// <summary>Google's error body: <c>{"error":{"code":404,"message":"...","status":"NOT_FOUND"}}</c>.</summary>
-/// <remarks>https://cloud.google.com/apis/design/errors#http_mapping.</remarks>
-internal sealed class GoogleErrorResponse
-{
-    [JsonPropertyName("error")]
-    public GoogleError? Error { get; set; }
-}
-
-/// <summary>The <c>error</c> object of <see cref="GoogleErrorResponse"/>.</summary>
-internal sealed class GoogleError
-{
-    [JsonPropertyName("code")]
-    public int? Code { get; set; }
-
-    [JsonPropertyName("message")]
-    public string? Message { get; set; }
-
-    [JsonPropertyName("status")]
-    public string? Status { get; set; }
-}

@@ -25,8 +25,7 @@ public static class GcpSecretManagerBuilderExtensions
 
         var fromEnvironment = Environment.GetEnvironmentVariable("GOOGLE_CLOUD_PROJECT");
         var knownProject = options.ProjectId
-            ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? null : fromEnvironment.Trim())
-            ?? GcpCredentials.ProjectOf(options.Credential);
+            ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? null : fromEnvironment.Trim());
         if (knownProject is not null)
         {
             GcpResourceNames.ValidateSegment(knownProject, nameof(options.ProjectId));
@@ -38,13 +37,15 @@ public static class GcpSecretManagerBuilderExtensions
         return builder.AddStore(
             context =>
             {
-                var credentials = new GcpCredentials(options.Credential);
+                // Application default credentials when none is set: owned (and disposed) by the store's client.
+                var owned = options.Credential is null ? GcpCredential.ApplicationDefault(new GcpCredentialOptions { TimeProvider = context.TimeProvider }) : null;
+                var credential = options.Credential ?? owned!;
                 var storeName = options.Name ?? $"gcp-secretmanager:{knownProject ?? "(default project)"}";
-                var rest = new GcpRestClient(BackendHttpClient.Create(endpoint, "GCP Secret Manager", storeName, options.Http, BackendRedirectPolicy.Never, context.TimeProvider), credentials);
+                var rest = new GcpRestClient(BackendHttpClient.Create(endpoint, "GCP Secret Manager", storeName, options.Http, BackendRedirectPolicy.Never, context.TimeProvider), credential, owned);
                 async Task<string> ResolveProject(CancellationToken cancellationToken) =>
                     knownProject
-                    ?? await credentials.GetProjectAsync(cancellationToken).ConfigureAwait(false)
-                    ?? throw new SecretStoreException("GCP Secret Manager: no project: set ProjectId or GOOGLE_CLOUD_PROJECT, or use a service-account credential that names its project.", SecretErrorKind.InvalidRequest, "GCP Secret Manager");
+                    ?? await credential.GetProjectIdAsync(cancellationToken).ConfigureAwait(false)
+                    ?? throw new SecretStoreException($"GCP Secret Manager: no project: set ProjectId or GOOGLE_CLOUD_PROJECT, or use a credential that names its project (a service-account key file, the metadata server); the credential is {credential.Description}.", SecretErrorKind.InvalidRequest, "GCP Secret Manager");
                 return new GcpSecretManagerStore(new SecretManagerClient(rest), options, knownProject, ResolveProject, context.TimeProvider, context.LoggerFactory.CreateLogger("Secrets.Sdk.Gcp"));
             },
             options);

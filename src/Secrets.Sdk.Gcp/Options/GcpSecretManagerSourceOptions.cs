@@ -1,4 +1,3 @@
-using Google.Apis.Auth.OAuth2;
 using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Gcp;
@@ -21,7 +20,10 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
         RefreshJitter = 0.5;
     }
 
-    /// <summary>Gets or sets the project id (or number). Default: <c>GOOGLE_CLOUD_PROJECT</c>, then the credential's project.</summary>
+    /// <summary>
+    /// Gets or sets the project id (or number). Default: <c>GOOGLE_CLOUD_PROJECT</c>, then the credential's project (a
+    /// service-account key's <c>project_id</c>, or the metadata server's project).
+    /// </summary>
     public string? ProjectId { get; set; }
 
     /// <summary>
@@ -38,11 +40,12 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
     public string? Location { get; set; }
 
     /// <summary>
-    /// Gets or sets the credential. Default: application default credentials (<c>GOOGLE_APPLICATION_CREDENTIALS</c>, gcloud
-    /// user credentials, workload identity or the metadata server), scoped to <c>cloud-platform</c>. Google.Apis.Auth caches
-    /// the token and refreshes it before it expires.
+    /// Gets or sets the credential (shared; the source does not dispose it). Default: application default credentials
+    /// (<c>GOOGLE_APPLICATION_CREDENTIALS</c>, gcloud user credentials, the metadata server of GCE, GKE Workload Identity
+    /// and Cloud Run; see <see cref="GcpCredential.ApplicationDefault"/>), created for the source on the source's clock.
+    /// Tokens are cached and renewed before they expire.
     /// </summary>
-    public GoogleCredential? Credential { get; set; }
+    public GcpCredential? Credential { get; set; }
 
     /// <summary>
     /// Gets or sets the endpoint (private service connect, tests). Default: <c>https://secretmanager.googleapis.com/</c>, or the

@@ -7,7 +7,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Amazon.Runtime;
 using Azure.Core;
-using Google.Apis.Auth.OAuth2;
+using Secrets.Sdk.Gcp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -83,7 +83,7 @@ try
             {
                 gcp.ProjectId = "consumer";
                 gcp.AddSecret("api-key");
-                gcp.Credential = GoogleCredential.FromAccessToken("consumer-token");
+                gcp.Credential = GcpCredential.FromAccessToken("consumer-token");
                 gcp.Endpoint = new Uri($"http://127.0.0.1:{closedPort}/");
                 Unreachable(gcp);
             });

@@ -1,4 +1,3 @@
-using Google.Apis.Auth.OAuth2;
 using Secrets.Sdk.Emulators.Gcp;
 using Secrets.Sdk.Emulators.Hosting;
 using Secrets.Sdk.Gcp;
@@ -39,7 +38,7 @@ internal sealed class GcpChaosBackend : EmulatorChaosBackend
         {
             o.ProjectId = GcpEmulator.ProjectId;
             o.Endpoint = _gcp.Address;
-            o.Credential = GoogleCredential.FromAccessToken(GcpEmulator.Token);
+            o.Credential = GcpCredential.FromAccessToken(GcpEmulator.Token);
             o.Http.CreateHandler = () => Client;
             tuning(o);
         });

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.Runtime;
 using Azure.Core.Pipeline;
-using Google.Apis.Auth.OAuth2;
+using Secrets.Sdk.Gcp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -179,7 +179,7 @@ public sealed class EveryBackendDownTests : IAsyncDisposable
             {
                 o.ProjectId = GcpEmulator.ProjectId;
                 o.Endpoint = _gcp.Address;
-                o.Credential = GoogleCredential.FromAccessToken(GcpEmulator.Token);
+                o.Credential = GcpCredential.FromAccessToken(GcpEmulator.Token);
                 o.Http.CreateHandler = () => _outage.Wrap(new SocketsHttpHandler());
                 Quick(o);
                 o.AddSecret("orders-maps", section: "Maps");

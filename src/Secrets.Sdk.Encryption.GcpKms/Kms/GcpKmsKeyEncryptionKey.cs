@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Google.Apis.Auth.OAuth2;
 using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Gcp;
@@ -41,11 +40,11 @@ public sealed class GcpKmsKeyEncryptionKey : IKeyEncryptionKey, IDisposable
 
     /// <summary>Creates the KEK.</summary>
     /// <param name="cryptoKeyName">The CryptoKey: <c>projects/P/locations/L/keyRings/R/cryptoKeys/K</c>.</param>
-    /// <param name="credential">The credential; default application default credentials (scope <c>cloud-platform</c>).</param>
+    /// <param name="credential">The credential (shared, not disposed by the key); default application default credentials, owned and disposed by the key.</param>
     /// <param name="endpoint">The endpoint; default <c>https://cloudkms.googleapis.com/</c>. Plain HTTP only to loopback.</param>
     /// <param name="timeProvider">The clock; default the system clock.</param>
     /// <param name="http">HTTP settings (limits, timeouts, handler hooks); default the backend kit's defaults.</param>
-    public GcpKmsKeyEncryptionKey(string cryptoKeyName, GoogleCredential? credential = null, Uri? endpoint = null, TimeProvider? timeProvider = null, BackendHttpOptions? http = null)
+    public GcpKmsKeyEncryptionKey(string cryptoKeyName, GcpCredential? credential = null, Uri? endpoint = null, TimeProvider? timeProvider = null, BackendHttpOptions? http = null)
         : this(cryptoKeyName, CreateRest(endpoint, credential, timeProvider ?? TimeProvider.System, http ?? new BackendHttpOptions()), timeProvider ?? TimeProvider.System)
     {
     }
@@ -135,7 +134,7 @@ public sealed class GcpKmsKeyEncryptionKey : IKeyEncryptionKey, IDisposable
         KmsDecryptResponse response;
         try
         {
-            response = await SendAsync($"v1/{CryptoKeyName}:decrypt", JsonSerializer.SerializeToUtf8Bytes(request, GcpJsonContext.Default.KmsDecryptRequest), GcpJsonContext.Default.KmsDecryptResponse, "decrypt", cancellationToken).ConfigureAwait(false);
+            response = await SendAsync($"v1/{CryptoKeyName}:decrypt", JsonSerializer.SerializeToUtf8Bytes(request, KmsJsonContext.Default.KmsDecryptRequest), KmsJsonContext.Default.KmsDecryptResponse, "decrypt", cancellationToken).ConfigureAwait(false);
         }
         catch (SecretStoreException ex) when (!ex.IsTransient)
         {
@@ -213,10 +212,10 @@ public sealed class GcpKmsKeyEncryptionKey : IKeyEncryptionKey, IDisposable
             AdditionalAuthenticatedData = Convert.ToBase64String(aad),
             AdditionalAuthenticatedDataCrc32c = Crc32C.Compute(aad),
         };
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, GcpJsonContext.Default.KmsEncryptRequest);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, KmsJsonContext.Default.KmsEncryptRequest);
         try
         {
-            var response = await SendAsync($"v1/{resource}:encrypt", body, GcpJsonContext.Default.KmsEncryptResponse, "encrypt", cancellationToken).ConfigureAwait(false);
+            var response = await SendAsync($"v1/{resource}:encrypt", body, KmsJsonContext.Default.KmsEncryptResponse, "encrypt", cancellationToken).ConfigureAwait(false);
             if (!response.VerifiedPlaintextCrc32c || !response.VerifiedAdditionalAuthenticatedDataCrc32c)
             {
                 // KMS did not confirm it received what we sent (a proxy rewrote the request, or an old server ignored the fields).
@@ -305,10 +304,11 @@ public sealed class GcpKmsKeyEncryptionKey : IKeyEncryptionKey, IDisposable
     private KeyEncryptionKeyException Failure(string message, string keyId, Exception? inner = null) =>
         new(message, inner) { ProviderId = Provider, KeyId = keyId };
 
-    private static GcpRestClient CreateRest(Uri? endpoint, GoogleCredential? credential, TimeProvider time, BackendHttpOptions http)
+    private static GcpRestClient CreateRest(Uri? endpoint, GcpCredential? credential, TimeProvider time, BackendHttpOptions http)
     {
         endpoint ??= new Uri("https://cloudkms.googleapis.com/");
         BackendHttpClientFactory.EnsureAllowedEndpoint(endpoint, http.AllowInsecureHttp, nameof(endpoint));
-        return new GcpRestClient(BackendHttpClient.Create(endpoint, "GCP Cloud KMS", "gcp-kms", http, BackendRedirectPolicy.Never, time), new GcpCredentials(credential));
+        var owned = credential is null ? GcpCredential.ApplicationDefault(new GcpCredentialOptions { TimeProvider = time }) : null;
+        return new GcpRestClient(BackendHttpClient.Create(endpoint, "GCP Cloud KMS", "gcp-kms", http, BackendRedirectPolicy.Never, time), credential ?? owned!, owned);
     }
 }

@@ -1,7 +1,7 @@
-using Secrets.Sdk.Emulators.Gcp;
 using Secrets.Sdk.Encryption;
+using Secrets.Sdk.Gcp;
 
-namespace Secrets.Sdk.Gcp.Tests;
+namespace Secrets.Sdk.Encryption.Keys.Tests.Gcp;
 
 public sealed class KmsKeyEncryptionKeyTests
 {
@@ -10,7 +10,7 @@ public sealed class KmsKeyEncryptionKeyTests
     [Fact]
     public async Task EnvelopeRoundTrip_RecordsTheVersion_WrongContextRejected()
     {
-        await using var f = await GcpFixture.StartAsync();
+        await using var f = await GcpKmsFixture.StartAsync();
         var key = f.Gcp.CreateCryptoKey("global", "ring", "kek");
         using var kek = Kek(f, key);
         using var encryptor = new EnvelopeEncryptor(kek);
@@ -27,7 +27,7 @@ public sealed class KmsKeyEncryptionKeyTests
     [Fact]
     public async Task UnwrapVerifiesTheRecordedVersion_RelabelledVersionIsRefused()
     {
-        await using var f = await GcpFixture.StartAsync();
+        await using var f = await GcpKmsFixture.StartAsync();
         var key = f.Gcp.CreateCryptoKey("global", "ring", "kek");
         using var kek = Kek(f, key);
         var v1 = await kek.WrapKeyAsync(new byte[32], Context, default);
@@ -53,7 +53,7 @@ public sealed class KmsKeyEncryptionKeyTests
     [Fact]
     public async Task CorruptCrcInKmsAnswers_IsDiscarded_BothDirections()
     {
-        await using var f = await GcpFixture.StartAsync();
+        await using var f = await GcpKmsFixture.StartAsync();
         var key = f.Gcp.CreateCryptoKey("global", "ring", "kek");
         using var kek = Kek(f, key);
         var wrapped = await kek.WrapKeyAsync(new byte[32], Context, default);
@@ -70,7 +70,7 @@ public sealed class KmsKeyEncryptionKeyTests
     [Fact]
     public async Task EncryptAnswerThatDidNotVerifyTheRequestCrcs_IsDiscarded()
     {
-        await using var f = await GcpFixture.StartAsync();
+        await using var f = await GcpKmsFixture.StartAsync();
         var key = f.Gcp.CreateCryptoKey("global", "ring", "kek");
         using var kek = Kek(f, key);
         f.Gcp.AcknowledgeKmsRequestCrc = false;
@@ -84,7 +84,7 @@ public sealed class KmsKeyEncryptionKeyTests
     [Fact]
     public async Task DisabledPrimaryVersion_IsLearnedAgain_OldVersionsStillUnwrap()
     {
-        await using var f = await GcpFixture.StartAsync();
+        await using var f = await GcpKmsFixture.StartAsync();
         var key = f.Gcp.CreateCryptoKey("global", "ring", "kek");
         using var kek = Kek(f, key);
         var old = await kek.WrapKeyAsync(new byte[32], Context, default);
@@ -98,6 +98,5 @@ public sealed class KmsKeyEncryptionKeyTests
         Assert.Contains("FAILED_PRECONDITION", ex.Message, StringComparison.Ordinal);
     }
 
-    private static GcpKmsKeyEncryptionKey Kek(GcpFixture f, string key) =>
-        new(key, f.RestClient("GCP Cloud KMS"), f.Time);
+    private static GcpKmsKeyEncryptionKey Kek(GcpKmsFixture f, string key) => new(key, f.RestClient(), f.Time);
 }
