@@ -1,4 +1,3 @@
-using Google.Apis.Auth.OAuth2;
 using Secrets.Sdk.Emulators.Gcp;
 using Secrets.Sdk.Gcp;
 using Secrets.Sdk.Soak;
@@ -32,7 +31,7 @@ internal sealed class GcpSoakBackend : ISoakBackend
         {
             o.ProjectId = GcpEmulator.ProjectId;
             o.Endpoint = _gcp.Address;
-            o.Credential = GoogleCredential.FromAccessToken(GcpEmulator.Token);
+            o.Credential = GcpCredential.FromAccessToken(GcpEmulator.Token);
             tuning(o);
         });
 

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using Azure.Core.Pipeline;
-using Google.Apis.Auth.OAuth2;
 using Secrets.Sdk.Emulators.Aws;
 using Secrets.Sdk.Emulators.Azure;
 using Secrets.Sdk.Emulators.Gcp;
 using Secrets.Sdk.Emulators.Vault;
 using Secrets.Sdk.Encryption;
+using Secrets.Sdk.Gcp;
 
 namespace Secrets.Sdk.Cli.Tests;
 
@@ -177,6 +177,6 @@ public sealed class KekSchemeTests : IAsyncLifetime
             .AddVaultTransit()
             .AddAwsKms()
             .AddAzureKeyVault(new EmulatorBackends.StaticTokenCredential(AzureKeyVaultEmulator.AccessToken), new Secrets.Sdk.Azure.AzureKeyVaultKeyOptions { Transport = new HttpClientTransport(_azureHttp), DisableChallengeResourceVerification = true })
-            .AddGcpKms(GoogleCredential.FromAccessToken(GcpEmulator.Token), _gcp.Address),
+            .AddGcpKms(GcpCredential.FromAccessToken(GcpEmulator.Token), _gcp.Address),
     });
 }

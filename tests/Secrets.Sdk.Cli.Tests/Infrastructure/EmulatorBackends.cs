@@ -1,7 +1,6 @@
 using Amazon.Runtime;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Google.Apis.Auth.OAuth2;
 using Secrets.Sdk.Aws;
 using Secrets.Sdk.Azure;
 using Secrets.Sdk.Emulators.Azure;
@@ -33,7 +32,7 @@ internal static class EmulatorBackends
 
     public static CliBackends Gcp(string token = Secrets.Sdk.Emulators.Gcp.GcpEmulator.Token) => new()
     {
-        ConfigureSources = s => s.ConfigureDeclaredSources<GcpSecretManagerSourceOptions>(o => o.Credential = GoogleCredential.FromAccessToken(token)),
+        ConfigureSources = s => s.ConfigureDeclaredSources<GcpSecretManagerSourceOptions>(o => o.Credential = GcpCredential.FromAccessToken(token)),
     };
 
     /// <summary>An Azure credential that hands out one fixed token (the emulator's, or a wrong one).</summary>
