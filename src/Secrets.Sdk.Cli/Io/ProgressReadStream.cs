@@ -1,8 +1,16 @@
 namespace Secrets.Sdk.Cli;
 
-/// <summary>Reads through to another stream and reports how many bytes each read returned.</summary>
-internal sealed class ProgressReadStream(Stream inner, Action<long> onRead) : Stream
+/// <summary>Reads through to another stream, counting the bytes and reporting how many each read returned.</summary>
+internal sealed class ProgressReadStream(Stream inner) : Stream
 {
+    /// <summary>Gets or sets what is told the byte count of each read (after <see cref="Total"/> includes it).</summary>
+    public Action<long>? OnRead { get; set; }
+
+    private long _total;
+
+    /// <summary>Gets the bytes read so far (read from any thread).</summary>
+    public long Total => Interlocked.Read(ref _total);
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false; // Seen by the encryptor as a stream of unknown length: read once, to its end.
@@ -39,7 +47,8 @@ internal sealed class ProgressReadStream(Stream inner, Action<long> onRead) : St
     {
         if (read > 0)
         {
-            onRead(read);
+            Interlocked.Add(ref _total, read);
+            OnRead?.Invoke(read);
         }
 
         return read;

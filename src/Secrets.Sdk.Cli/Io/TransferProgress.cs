@@ -17,20 +17,52 @@ internal static class TransferProgress
     public static async Task RunAsync(CliConsole console, string description, Stream input, Func<Stream, Task> transfer)
     {
         var length = input.CanSeek ? input.Length - input.Position : -1;
-        if (!console.ErrorIsTerminal || length <= Threshold)
+        if (!console.ErrorIsTerminal || (length >= 0 && length <= Threshold))
         {
             await transfer(input).ConfigureAwait(false);
             return;
         }
 
+        // A file over the threshold gets a bar from the start. A stream of unknown length (standard input) gets one, with
+        // its byte count and speed, only once more than the threshold has passed: until then nothing at all is drawn.
+        var counted = new ProgressReadStream(input);
+        var large = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (length > Threshold)
+        {
+            large.TrySetResult();
+        }
+        else
+        {
+            counted.OnRead = _ =>
+            {
+                if (counted.Total > Threshold)
+                {
+                    large.TrySetResult();
+                }
+            };
+        }
+
+        // On the thread pool, so a transfer that completes synchronously still lets the threshold be seen; when both are
+        // done, the threshold wins and the bar is drawn (at 100%).
+        var work = Task.Run(() => transfer(counted));
+        if (await Task.WhenAny(large.Task, work).ConfigureAwait(false) == work)
+        {
+            await work.ConfigureAwait(false);
+            return;
+        }
+
         await console.CreateProgressConsole().Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask(Markup.Escape(description), maxValue: length);
-                await transfer(new ProgressReadStream(input, read => task.Increment(read))).ConfigureAwait(false);
-                task.Value = task.MaxValue;
+                var task = context.AddTask(Markup.Escape(description), maxValue: length >= 0 ? length : double.MaxValue);
+                task.IsIndeterminate = length < 0;
+                counted.OnRead = _ => task.Value = counted.Total;
+                task.Value = counted.Total;
+                await work.ConfigureAwait(false);
+                task.MaxValue = task.Value = counted.Total;
+                task.IsIndeterminate = false;
             }).ConfigureAwait(false);
     }
 }

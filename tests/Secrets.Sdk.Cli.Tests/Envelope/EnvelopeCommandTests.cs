@@ -255,6 +255,39 @@ public sealed class EnvelopeCommandTests : IDisposable
         Assert.Equal(string.Empty, redirected.Error);
     }
 
+    [Fact]
+    public async Task Decrypt_LargeFileOnATerminal_DrawsProgress()
+    {
+        var kek = await KeygenAsync("kek");
+        using (var file = File.Create(_dir.File("large")))
+        {
+            file.SetLength(17 * 1024 * 1024);
+        }
+
+        Assert.Equal(0, (await CliRun.RunAsync(["encrypt", "--kek", kek, "--in", _dir.File("large"), "--out", _dir.File("large.enc")])).ExitCode);
+
+        var run = await CliRun.RunAsync(["decrypt", "--kek", kek, "--in", _dir.File("large.enc"), "--out", _dir.File("large.out")], terminal: true);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("decrypt", run.Error, StringComparison.Ordinal);
+        Assert.Contains("100%", run.Error, StringComparison.Ordinal);
+        Assert.Equal(17 * 1024 * 1024, new FileInfo(_dir.File("large.out")).Length);
+    }
+
+    [Fact]
+    public async Task Encrypt_StandardInputOfUnknownLength_DrawsProgressOnlyOnceOver16MiB()
+    {
+        var kek = await KeygenAsync("kek");
+
+        var large = await CliRun.RunAsync(["encrypt", "--kek", kek, "--in", "-", "--out", "-"], new byte[17 * 1024 * 1024], terminal: true);
+        var small = await CliRun.RunAsync(["encrypt", "--kek", kek, "--in", "-", "--out", "-"], new byte[15 * 1024 * 1024], terminal: true);
+
+        Assert.Equal((0, 0), (large.ExitCode, small.ExitCode));
+        Assert.Contains("encrypt standard input", large.Error, StringComparison.Ordinal);
+        Assert.Contains("100%", large.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, small.Error);
+    }
+
     private static int CommonSuffixLength(byte[] a, byte[] b)
     {
         var n = 0;
