@@ -5,7 +5,6 @@ using Secrets.Sdk.Emulators.Azure;
 using Secrets.Sdk.Emulators.Gcp;
 using Secrets.Sdk.Emulators.Vault;
 using Secrets.Sdk.Encryption;
-using Secrets.Sdk.Gcp;
 
 namespace Secrets.Sdk.Cli.Tests;
 
@@ -13,8 +12,9 @@ namespace Secrets.Sdk.Cli.Tests;
 /// <c>--kek</c>/<c>--to</c> with every cloud scheme, through the emulators. <c>vault-transit:</c> and <c>aws-kms:</c> are
 /// reached exactly as the tool reaches them, from the vendors' environment variables (<c>VAULT_ADDR</c>/<c>VAULT_TOKEN</c>;
 /// <c>AWS_ENDPOINT_URL_KMS</c> and <c>AWS_ACCESS_KEY_ID</c>/<c>AWS_SECRET_ACCESS_KEY</c> read by the AWS SDK's default
-/// chain), so these tests run alone. <c>azure-kv:</c> and <c>gcp-kms:</c> need a credential and, for Key Vault, trust in a
-/// self-signed certificate that no environment variable gives, so those two come from the <see cref="CliBackends"/> hook.
+/// chain), and <c>gcp-kms:</c> gets its token from application default credentials (the metadata server named by
+/// <c>GCE_METADATA_HOST</c>), so these tests run alone. No variable names a Cloud KMS endpoint, and none can point
+/// <c>DefaultAzureCredential</c> and trust at the Key Vault emulator, so those come from the <see cref="CliBackends"/> hook.
 /// </summary>
 [Collection(nameof(ProcessEnvironment))]
 public sealed class KekSchemeTests : IAsyncLifetime
@@ -25,12 +25,13 @@ public sealed class KekSchemeTests : IAsyncLifetime
     private readonly AwsEmulator _aws = new();
     private readonly AzureKeyVaultEmulator _azure = new();
     private readonly GcpEmulator _gcp = new();
+    private readonly GcpTokenEmulator _gcpTokens = new();
     private readonly ProcessEnvironment _environment = new();
     private HttpClient _azureHttp = null!;
 
     public async Task InitializeAsync()
     {
-        await Task.WhenAll(_vault.StartAsync(), _aws.StartAsync(), _azure.StartAsync(), _gcp.StartAsync());
+        await Task.WhenAll(_vault.StartAsync(), _aws.StartAsync(), _azure.StartAsync(), _gcp.StartAsync(), _gcpTokens.StartAsync());
         _azureHttp = new HttpClient(EmulatorCertificate.TrustingHandler(_azure.Certificate));
         _environment
             .Set("VAULT_ADDR", _vault.Address.ToString())
@@ -38,7 +39,10 @@ public sealed class KekSchemeTests : IAsyncLifetime
             .Set("AWS_ENDPOINT_URL_KMS", _aws.Address.ToString())
             .Set("AWS_ACCESS_KEY_ID", AwsEmulator.AccessKeyId)
             .Set("AWS_SECRET_ACCESS_KEY", AwsEmulator.SecretAccessKey)
-            .Set("AWS_MAX_ATTEMPTS", "1");
+            .Set("AWS_MAX_ATTEMPTS", "1")
+            .Set("GOOGLE_APPLICATION_CREDENTIALS", null)
+            .Set("CLOUDSDK_CONFIG", _dir.Path)
+            .Set("GCE_METADATA_HOST", _gcpTokens.MetadataHost);
         _vault.CreateTransitKey("orders");
     }
 
@@ -46,7 +50,7 @@ public sealed class KekSchemeTests : IAsyncLifetime
     {
         _environment.Dispose();
         _azureHttp.Dispose();
-        await Task.WhenAll(_vault.DisposeAsync().AsTask(), _aws.DisposeAsync().AsTask(), _azure.DisposeAsync().AsTask(), _gcp.DisposeAsync().AsTask());
+        await Task.WhenAll(_vault.DisposeAsync().AsTask(), _aws.DisposeAsync().AsTask(), _azure.DisposeAsync().AsTask(), _gcp.DisposeAsync().AsTask(), _gcpTokens.DisposeAsync().AsTask());
         _dir.Dispose();
     }
 
@@ -69,6 +73,7 @@ public sealed class KekSchemeTests : IAsyncLifetime
         Assert.Equal(_plaintext, decrypted.StandardOutput);
         wrongContext.AssertOneLineError(1, _dir.File("msg"), "could not be decrypted");
         Assert.Empty(wrongContext.StandardOutput);
+        Assert.Equal(scheme == "gcp-kms", _gcpTokens.MetadataTokenRequests > 0); // Application default credentials, from the metadata server.
     }
 
     [Fact]
@@ -170,13 +175,13 @@ public sealed class KekSchemeTests : IAsyncLifetime
         return "azure-kv:" + new Uri(_azure.VaultUri, "keys/" + name);
     }
 
-    /// <summary>The tool's own resolver for Vault and AWS (environment), the emulators' credentials for Azure and GCP.</summary>
+    /// <summary>The tool's own resolver for Vault, AWS and GCP credentials (environment); the Cloud KMS endpoint and Azure's credential and trust from the hook.</summary>
     private Task<CliRun> Run(string[] args, byte[]? input = null) => CliRun.RunAsync(args, input, backends: new CliBackends
     {
         CreateResolver = () => new KeyEncryptionKeyResolver()
             .AddVaultTransit()
             .AddAwsKms()
             .AddAzureKeyVault(new EmulatorBackends.StaticTokenCredential(AzureKeyVaultEmulator.AccessToken), new Secrets.Sdk.Azure.AzureKeyVaultKeyOptions { Transport = new HttpClientTransport(_azureHttp), DisableChallengeResourceVerification = true })
-            .AddGcpKms(GcpCredential.FromAccessToken(GcpEmulator.Token), _gcp.Address),
+            .AddGcpKms(endpoint: _gcp.Address),
     });
 }
