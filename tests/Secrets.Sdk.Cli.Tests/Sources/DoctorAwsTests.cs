@@ -3,7 +3,7 @@ using Secrets.Sdk.Emulators.Aws;
 
 namespace Secrets.Sdk.Cli.Tests;
 
-/// <summary><c>secrets doctor</c> on an AWS Secrets Manager source declared in appsettings.json, against the emulator.</summary>
+/// <summary><c>secrets doctor</c> (and <c>list</c>) on an AWS Secrets Manager source declared in appsettings.json, against the emulator.</summary>
 public sealed class DoctorAwsTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
@@ -41,6 +41,25 @@ public sealed class DoctorAwsTests : IAsyncLifetime
         Assert.Equal((0, 1, 100.0), (quotas["ListSecrets"].GetProperty("callsPerRefresh").GetInt32(), quotas["ListSecrets"].GetProperty("callsPerDiscovery").GetInt32(), quotas["ListSecrets"].GetProperty("quotaPerSecond").GetDouble()));
         Assert.Equal(500 / 900.0, quotas["ListSecrets"].GetProperty("fleetRequestsPerSecond").GetDouble(), 3);
         Assert.DoesNotContain("sentinel", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_JsonSecretString_EachFieldShowsThatSecretsVersion()
+    {
+        var rotated = _aws.Rotate("prod/orders/Database", """{"password":"db-sentinel-2","username":"orders","pool":{"max":"10"}}""");
+        _aws.CreateSecret("prod/orders/Replica/Database", "replica-sentinel"); // A name that ends like the one above.
+        var config = SettingsFile.Write(_dir, SettingsFile.Aws(_aws.Address, "prod/orders/", name: "orders-aws"));
+
+        var run = await CliRun.RunAsync(["list", "--config", config], backends: EmulatorBackends.Aws());
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        var rows = run.Out.Split('\n').Select(ListVersionTests.Cells).Where(c => c.Length == 4 && c[0] != "Key").ToDictionary(c => c[0], c => c[2]);
+        var shortRotated = rotated.Length > 16 ? rotated[..15] + "…" : rotated;
+        Assert.Equal(shortRotated, rows["Database:username"]);
+        Assert.Equal(shortRotated, rows["Database:pool:max"]);
+        Assert.NotEqual(shortRotated, rows["Stripe"]);
+        Assert.NotEqual(shortRotated, rows["Replica:Database"]);
+        Assert.DoesNotContain("sentinel", run.Out + run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
