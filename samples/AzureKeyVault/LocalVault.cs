@@ -1,6 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Secrets.Sdk.Emulators.Azure;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace AzureKeyVault;
 

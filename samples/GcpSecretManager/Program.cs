@@ -15,7 +15,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Secrets.Sdk;
-using Secrets.Sdk.Emulators.Gcp;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Encryption;
 using Secrets.Sdk.Gcp;
 

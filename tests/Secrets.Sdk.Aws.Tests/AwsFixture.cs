@@ -2,7 +2,7 @@ using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Secrets.Sdk.Aws;
-using Secrets.Sdk.Emulators.Aws;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Testing;
 
 namespace Secrets.Sdk.Aws.Tests;

@@ -202,7 +202,7 @@ public sealed class SecretsManagerTests
                 s.TimeProvider = f.Time;
                 s.AddAwsSecretsManager(o =>
                 {
-                    o.Credentials = new Amazon.Runtime.BasicAWSCredentials(Secrets.Sdk.Emulators.Aws.AwsEmulator.AccessKeyId, Secrets.Sdk.Emulators.Aws.AwsEmulator.SecretAccessKey);
+                    o.Credentials = new Amazon.Runtime.BasicAWSCredentials(Secrets.Sdk.Testing.Emulators.AwsEmulator.AccessKeyId, Secrets.Sdk.Testing.Emulators.AwsEmulator.SecretAccessKey);
                     o.RefreshInterval = null;
                     o.NamePrefix = "env/";
                 });

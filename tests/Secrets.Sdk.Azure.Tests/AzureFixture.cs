@@ -2,7 +2,7 @@ using Azure.Core.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Secrets.Sdk.Emulators.Azure;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Testing;
 
 namespace Secrets.Sdk.Azure.Tests;

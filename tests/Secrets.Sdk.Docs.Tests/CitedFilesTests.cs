@@ -65,7 +65,6 @@ public sealed partial class CitedFilesTests
         var bases = new[] { citingFolder, root }
             .Concat(Directory.GetDirectories(Path.Combine(root, "src")))
             .Concat(Directory.GetDirectories(Path.Combine(root, "tests")))
-            .Concat(Directory.GetDirectories(Path.Combine(root, "tests", "Emulators")))
             .Concat(Directory.GetDirectories(Path.Combine(root, "benchmarks")))
             .Concat(Directory.GetDirectories(Path.Combine(root, "samples")));
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);

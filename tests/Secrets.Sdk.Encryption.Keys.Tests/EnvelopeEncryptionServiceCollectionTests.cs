@@ -3,8 +3,7 @@ using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Secrets.Sdk.Emulators.Aws;
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Vault;
 
 namespace Secrets.Sdk.Encryption.Keys.Tests;

@@ -4,10 +4,7 @@ using Azure.Core.Pipeline;
 using Secrets.Sdk.Gcp;
 using Secrets.Sdk.Azure;
 using Secrets.Sdk.Azure.Tests;
-using Secrets.Sdk.Emulators.Aws;
-using Secrets.Sdk.Emulators.Azure;
-using Secrets.Sdk.Emulators.Gcp;
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Testing;
 using Secrets.Sdk.Vault;
 

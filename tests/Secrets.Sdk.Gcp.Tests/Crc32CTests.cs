@@ -1,5 +1,5 @@
 using System.Text;
-using Secrets.Sdk.Emulators.Gcp;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Gcp.Tests;
 

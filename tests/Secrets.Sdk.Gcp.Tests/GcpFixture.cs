@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Secrets.Sdk.Emulators.Gcp;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Gcp;
 using Secrets.Sdk.Http;
 using Secrets.Sdk.Testing;

@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Secrets.Sdk.Emulators.Gcp;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Gcp.Tests;

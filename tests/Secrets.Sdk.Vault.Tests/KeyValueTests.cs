@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Vault.Tests;
 

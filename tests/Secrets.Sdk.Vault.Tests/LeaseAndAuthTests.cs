@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Vault.Tests;
 

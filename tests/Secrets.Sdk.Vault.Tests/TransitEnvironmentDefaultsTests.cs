@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Vault.Tests;
 

@@ -1,4 +1,4 @@
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Encryption;
 
 namespace Secrets.Sdk.Vault.Tests;

@@ -1,5 +1,5 @@
 using System.Text;
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Encryption;
 
 namespace Secrets.Sdk.Vault.Tests;

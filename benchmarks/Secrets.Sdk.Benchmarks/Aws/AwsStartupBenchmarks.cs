@@ -2,7 +2,7 @@ using System.Globalization;
 using Amazon.Runtime;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
-using Secrets.Sdk.Emulators.Aws;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Benchmarks.Aws;
 

@@ -4,7 +4,7 @@ using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Secrets;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
-using Secrets.Sdk.Emulators.Azure;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Benchmarks.Azure;
 

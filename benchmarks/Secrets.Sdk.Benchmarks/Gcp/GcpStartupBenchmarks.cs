@@ -2,7 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Secrets.Sdk.Gcp;
 using Microsoft.Extensions.Configuration;
-using Secrets.Sdk.Emulators.Gcp;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Benchmarks.Gcp;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Vault;
 
 namespace Secrets.Sdk.Benchmarks.Vault;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Secrets.Sdk.AspNetCore.Tests.Infrastructure;
 using Secrets.Sdk.Aws;
-using Secrets.Sdk.Emulators.Aws;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Testing;
 
 namespace Secrets.Sdk.AspNetCore.Tests.Caching;

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
-using Secrets.Sdk.Emulators.Aws;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Aws.Tests.Declarations;
 

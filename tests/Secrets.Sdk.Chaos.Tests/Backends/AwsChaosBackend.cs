@@ -1,7 +1,7 @@
 using Amazon.Runtime;
 using Secrets.Sdk.Aws;
-using Secrets.Sdk.Emulators.Aws;
-using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing.Emulators;
+using Secrets.Sdk.Testing.Emulators.Faults;
 using Secrets.Sdk.Testing;
 
 namespace Secrets.Sdk.Chaos.Tests.Backends;

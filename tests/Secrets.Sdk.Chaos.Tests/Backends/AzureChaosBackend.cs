@@ -2,8 +2,8 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Secrets.Sdk.Azure;
 using Secrets.Sdk.Chaos.Tests.Harness;
-using Secrets.Sdk.Emulators.Azure;
-using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing.Emulators;
+using Secrets.Sdk.Testing.Emulators.Faults;
 using Secrets.Sdk.Testing;
 
 namespace Secrets.Sdk.Chaos.Tests.Backends;

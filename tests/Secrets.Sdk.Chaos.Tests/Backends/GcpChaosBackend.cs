@@ -1,5 +1,5 @@
-using Secrets.Sdk.Emulators.Gcp;
-using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing.Emulators;
+using Secrets.Sdk.Testing.Emulators.Faults;
 using Secrets.Sdk.Gcp;
 using Secrets.Sdk.Testing;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Secrets.Sdk.Chaos.Tests.Harness;
-using Secrets.Sdk.Emulators.Hosting;
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
+using Secrets.Sdk.Testing.Emulators.Faults;
 using Secrets.Sdk.Testing;
 using Secrets.Sdk.Vault;
 

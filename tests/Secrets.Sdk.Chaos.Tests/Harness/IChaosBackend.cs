@@ -1,4 +1,5 @@
-using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing.Emulators;
+using Secrets.Sdk.Testing.Emulators.Faults;
 using Secrets.Sdk.Testing;
 
 namespace Secrets.Sdk.Chaos.Tests.Harness;

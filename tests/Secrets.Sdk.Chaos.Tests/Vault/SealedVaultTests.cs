@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Testing;
 using Secrets.Sdk.Vault;
 

@@ -3,7 +3,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Secrets.Sdk.Aws;
 using Secrets.Sdk.Azure;
-using Secrets.Sdk.Emulators.Azure;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Gcp;
 
 namespace Secrets.Sdk.Cli.Tests;
@@ -14,10 +14,10 @@ namespace Secrets.Sdk.Cli.Tests;
 /// </summary>
 internal static class EmulatorBackends
 {
-    public static CliBackends Aws(string secretAccessKey = Secrets.Sdk.Emulators.Aws.AwsEmulator.SecretAccessKey) => new()
+    public static CliBackends Aws(string secretAccessKey = Secrets.Sdk.Testing.Emulators.AwsEmulator.SecretAccessKey) => new()
     {
         ConfigureSources = s => s.ConfigureDeclaredSources<AwsSecretsManagerSourceOptions>(o =>
-            o.Credentials = new BasicAWSCredentials(Secrets.Sdk.Emulators.Aws.AwsEmulator.AccessKeyId, secretAccessKey)),
+            o.Credentials = new BasicAWSCredentials(Secrets.Sdk.Testing.Emulators.AwsEmulator.AccessKeyId, secretAccessKey)),
     };
 
     public static CliBackends Azure(AzureKeyVaultEmulator vault, string token = AzureKeyVaultEmulator.AccessToken) => new()
@@ -30,7 +30,7 @@ internal static class EmulatorBackends
         }),
     };
 
-    public static CliBackends Gcp(string token = Secrets.Sdk.Emulators.Gcp.GcpEmulator.Token) => new()
+    public static CliBackends Gcp(string token = Secrets.Sdk.Testing.Emulators.GcpEmulator.Token) => new()
     {
         ConfigureSources = s => s.ConfigureDeclaredSources<GcpSecretManagerSourceOptions>(o => o.Credential = GcpCredential.FromAccessToken(token)),
     };

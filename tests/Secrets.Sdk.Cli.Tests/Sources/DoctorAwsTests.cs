@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Secrets.Sdk.Emulators.Aws;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Cli.Tests;
 

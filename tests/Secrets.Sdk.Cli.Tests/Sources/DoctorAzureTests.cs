@@ -1,4 +1,4 @@
-using Secrets.Sdk.Emulators.Azure;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Cli.Tests;
 

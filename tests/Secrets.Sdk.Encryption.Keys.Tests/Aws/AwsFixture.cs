@@ -1,4 +1,4 @@
-using Secrets.Sdk.Emulators.Aws;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Encryption.Keys.Tests.Aws;
 

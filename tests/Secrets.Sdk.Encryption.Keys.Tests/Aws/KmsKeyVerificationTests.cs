@@ -1,7 +1,7 @@
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Secrets.Sdk.Aws;
-using Secrets.Sdk.Emulators.Aws;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Encryption;
 
 namespace Secrets.Sdk.Encryption.Keys.Tests.Aws;

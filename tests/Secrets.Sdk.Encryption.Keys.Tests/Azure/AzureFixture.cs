@@ -1,6 +1,6 @@
 using Azure.Core.Pipeline;
 using Secrets.Sdk.Azure.Tests;
-using Secrets.Sdk.Emulators.Azure;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Encryption.Keys.Tests.Azure;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Secrets.Sdk.Azure;
 using Secrets.Sdk.Encryption;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Encryption.Keys.Tests.Azure;
 
@@ -141,7 +142,7 @@ public sealed class KeyVaultKeyEncryptionKeyTests
         var options = Options(f);
         options.Retry.Delay = TimeSpan.FromMilliseconds(1);
         var kek = new AzureKeyVaultKeyEncryptionKey(new Uri(f.Vault.VaultUri, "keys/kek"), f.Credential, options);
-        f.Vault.ThrottleNext(1, Emulators.Azure.RetryAfterHint.Milliseconds, TimeSpan.FromMilliseconds(5));
+        f.Vault.ThrottleNext(1, RetryAfterHint.Milliseconds, TimeSpan.FromMilliseconds(5));
 
         using var generated = await kek.GenerateDataKeyAsync(32, Context, CancellationToken.None);
 

@@ -1,3 +1,4 @@
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Encryption;
 using Secrets.Sdk.Gcp;
 

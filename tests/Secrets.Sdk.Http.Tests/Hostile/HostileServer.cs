@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
-using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing.Emulators;
+using Secrets.Sdk.Testing.Emulators.Faults;
 
 namespace Secrets.Sdk.Http.Tests;
 

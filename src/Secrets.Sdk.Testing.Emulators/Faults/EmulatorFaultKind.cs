@@ -1,4 +1,4 @@
-namespace Secrets.Sdk.Emulators.Hosting;
+namespace Secrets.Sdk.Testing.Emulators.Faults;
 
 /// <summary>A fault an emulator can inject into one request instead of (or around) its normal answer.</summary>
 public enum EmulatorFaultKind

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Secrets.Sdk.Emulators.Azure;
+namespace Secrets.Sdk.Testing.Emulators;
 
 /// <summary>One secret with its versions, oldest first; the last one is current.</summary>
 internal sealed class StoredSecret(string name)

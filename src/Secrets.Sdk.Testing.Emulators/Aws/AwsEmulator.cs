@@ -6,9 +6,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing.Emulators.Faults;
 
-namespace Secrets.Sdk.Emulators.Aws;
+namespace Secrets.Sdk.Testing.Emulators;
 
 /// <summary>
 /// An in-process emulator of the AWS Secrets Manager and KMS JSON 1.1 operations Secrets.Sdk uses, on 127.0.0.1 with a
@@ -302,15 +302,15 @@ public sealed class AwsEmulator : IAsyncDisposable
                     var id = idNode!.GetValue<string>();
                     if (Find(id) is not { } secret || secret.DeletedDate is not null)
                     {
-                        errors.Add(new JsonObject { ["SecretId"] = id, ["ErrorCode"] = "ResourceNotFoundException", ["Message"] = "Secrets Manager can't find the specified secret." });
+                        errors.Add((JsonNode)new JsonObject { ["SecretId"] = id, ["ErrorCode"] = "ResourceNotFoundException", ["Message"] = "Secrets Manager can't find the specified secret." });
                     }
                     else if (_deniedSecrets.Contains(secret.Name))
                     {
-                        errors.Add(new JsonObject { ["SecretId"] = id, ["ErrorCode"] = "AccessDeniedException", ["Message"] = "Access denied" });
+                        errors.Add((JsonNode)new JsonObject { ["SecretId"] = id, ["ErrorCode"] = "AccessDeniedException", ["Message"] = "Access denied" });
                     }
                     else
                     {
-                        values.Add(Value(secret, secret.Versions.First(v => v.Stages.Contains("AWSCURRENT"))));
+                        values.Add((JsonNode)Value(secret, secret.Versions.First(v => v.Stages.Contains("AWSCURRENT"))));
                     }
                 }
 
@@ -351,7 +351,7 @@ public sealed class AwsEmulator : IAsyncDisposable
         {
             var entry = Entry(secret);
             entry["SecretVersionsToStages"] = Stages(secret);
-            list.Add(entry);
+            list.Add((JsonNode)entry);
         }
 
         var response = new JsonObject { ["SecretList"] = list };
@@ -512,7 +512,7 @@ public sealed class AwsEmulator : IAsyncDisposable
         var tags = new JsonArray();
         foreach (var (key, value) in secret.Tags)
         {
-            tags.Add(new JsonObject { ["Key"] = key, ["Value"] = value });
+            tags.Add((JsonNode)new JsonObject { ["Key"] = key, ["Value"] = value });
         }
 
         var entry = new JsonObject
@@ -538,7 +538,7 @@ public sealed class AwsEmulator : IAsyncDisposable
             var labels = new JsonArray();
             foreach (var stage in version.Stages)
             {
-                labels.Add(stage);
+                labels.Add((JsonNode)stage);
             }
 
             stages[version.Id] = labels;
@@ -552,7 +552,7 @@ public sealed class AwsEmulator : IAsyncDisposable
         var stages = new JsonArray();
         foreach (var stage in version.Stages)
         {
-            stages.Add(stage);
+            stages.Add((JsonNode)stage);
         }
 
         var value = new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name, ["VersionId"] = version.Id, ["VersionStages"] = stages, ["CreatedDate"] = Epoch(version.Created) };

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 
-namespace Secrets.Sdk.Emulators.Hosting;
+namespace Secrets.Sdk.Testing.Emulators.Faults;
 
 /// <summary>
 /// Puts faults into an emulator's answers: a <see cref="Policy"/> chooses, per request, nothing (the normal answer) or

@@ -1,4 +1,4 @@
-namespace Secrets.Sdk.Emulators.Azure;
+namespace Secrets.Sdk.Testing.Emulators;
 
 /// <summary>How a throttled (HTTP 429) answer of the emulator says when to come back.</summary>
 public enum RetryAfterHint

@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing.Emulators.Faults;
 
-namespace Secrets.Sdk.Emulators.Gcp;
+namespace Secrets.Sdk.Testing.Emulators;
 
 /// <summary>
 /// An in-process emulator of Google's OAuth 2.0 token endpoint and of the GCE metadata server's token and project paths,

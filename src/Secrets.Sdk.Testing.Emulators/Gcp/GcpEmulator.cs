@@ -7,9 +7,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing.Emulators.Faults;
 
-namespace Secrets.Sdk.Emulators.Gcp;
+namespace Secrets.Sdk.Testing.Emulators;
 
 /// <summary>
 /// An in-process emulator of the GCP Secret Manager v1 and Cloud KMS v1 REST calls Secrets.Sdk makes, on 127.0.0.1 with a
@@ -633,7 +633,7 @@ public sealed class GcpEmulator : IAsyncDisposable
     {
         try
         {
-            return await JsonSerializer.DeserializeAsync<JsonObject>(context.Request.Body).ConfigureAwait(false);
+            return await JsonNode.ParseAsync(context.Request.Body).ConfigureAwait(false) as JsonObject;
         }
         catch (JsonException)
         {

@@ -6,9 +6,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing.Emulators.Faults;
 
-namespace Secrets.Sdk.Emulators.Vault;
+namespace Secrets.Sdk.Testing.Emulators;
 
 /// <summary>
 /// An in-process emulator of the subset of HashiCorp Vault's HTTP API that Secrets.Sdk uses, on 127.0.0.1 with a free
@@ -609,7 +609,7 @@ public sealed class VaultEmulator : IAsyncDisposable
         var array = new JsonArray();
         foreach (var key in keys)
         {
-            array.Add(key);
+            array.Add((JsonNode)key);
         }
 
         return (200, new JsonObject { ["data"] = new JsonObject { ["keys"] = array } });
@@ -780,7 +780,7 @@ public sealed class VaultEmulator : IAsyncDisposable
         var policies = new JsonArray();
         foreach (var p in token.Policies)
         {
-            policies.Add(p.PathPrefix);
+            policies.Add((JsonNode)p.PathPrefix);
         }
 
         return new JsonObject
@@ -840,7 +840,7 @@ public sealed class VaultEmulator : IAsyncDisposable
         var array = new JsonArray();
         foreach (var message in messages)
         {
-            array.Add(message);
+            array.Add((JsonNode)message);
         }
 
         return new JsonObject { ["errors"] = array };

@@ -1,4 +1,4 @@
-namespace Secrets.Sdk.Emulators.Hosting;
+namespace Secrets.Sdk.Testing.Emulators.Faults;
 
 /// <summary>What a fault policy sees of a request.</summary>
 /// <param name="Method">The HTTP method.</param>

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Secrets.Sdk.Emulators.Hosting;
+namespace Secrets.Sdk.Testing.Emulators.Faults;
 
 /// <summary>Writes a vendor-shaped error answer for an injected <see cref="EmulatorFaultKind.Throttled"/> or <see cref="EmulatorFaultKind.Unavailable"/> fault.</summary>
 /// <param name="context">The request to answer.</param>

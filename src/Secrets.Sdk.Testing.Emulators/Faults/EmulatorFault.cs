@@ -1,4 +1,4 @@
-namespace Secrets.Sdk.Emulators.Hosting;
+namespace Secrets.Sdk.Testing.Emulators.Faults;
 
 /// <summary>One injected fault: what happens to a request, and its parameters.</summary>
 /// <param name="Kind">What happens.</param>

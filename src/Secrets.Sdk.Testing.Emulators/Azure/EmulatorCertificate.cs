@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Secrets.Sdk.Emulators.Azure;
+namespace Secrets.Sdk.Testing.Emulators;
 
 /// <summary>Creates the emulator's TLS certificate at start: self-signed RSA 2048, valid for 127.0.0.1 and localhost for one day.</summary>
 public static class EmulatorCertificate

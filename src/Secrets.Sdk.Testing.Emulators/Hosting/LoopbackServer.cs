@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Secrets.Sdk.Testing.Emulators.Faults;
 
-namespace Secrets.Sdk.Emulators.Hosting;
+namespace Secrets.Sdk.Testing.Emulators;
 
 /// <summary>
 /// A Kestrel server on 127.0.0.1 with a free port that hands every request to one handler: the host of every wire

@@ -1,4 +1,4 @@
-namespace Secrets.Sdk.Emulators.Gcp;
+namespace Secrets.Sdk.Testing.Emulators;
 
 /// <summary>
 /// A table-driven CRC32C (Castagnoli, reflected polynomial 0x82F63B78), written independently of the client's

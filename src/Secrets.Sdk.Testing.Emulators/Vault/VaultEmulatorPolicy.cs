@@ -1,4 +1,4 @@
-namespace Secrets.Sdk.Emulators.Vault;
+namespace Secrets.Sdk.Testing.Emulators;
 
 /// <summary>A path rule of an emulated Vault policy: a path prefix and the capabilities granted under it.</summary>
 /// <param name="PathPrefix">The API path prefix after <c>/v1/</c> (for example <c>secret/data/orders/</c>).</param>

@@ -8,9 +8,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing.Emulators.Faults;
 
-namespace Secrets.Sdk.Emulators.Azure;
+namespace Secrets.Sdk.Testing.Emulators;
 
 /// <summary>
 /// An in-process emulator of the Azure Key Vault data-plane calls Secrets.Sdk uses, over HTTPS on 127.0.0.1 with a free
@@ -448,7 +448,7 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
                 item["contentType"] = current.ContentType;
             }
 
-            items.Add(item);
+            items.Add((JsonNode)item);
         }
 
         var next = RepeatNextLink && start > 0 ? start : start + size;
