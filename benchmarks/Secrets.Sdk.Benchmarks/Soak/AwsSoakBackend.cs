@@ -1,5 +1,5 @@
 using Amazon.Runtime;
-using Secrets.Sdk.Emulators.Aws;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Soak;
 using Secrets.Sdk.Testing;
 

@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Secrets.Sdk.Azure;
-using Secrets.Sdk.Emulators.Azure;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Soak;
 using Secrets.Sdk.Testing;
 

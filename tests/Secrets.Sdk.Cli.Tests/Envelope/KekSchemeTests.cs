@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
 using Azure.Core.Pipeline;
-using Secrets.Sdk.Emulators.Aws;
-using Secrets.Sdk.Emulators.Azure;
-using Secrets.Sdk.Emulators.Gcp;
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Encryption;
 
 namespace Secrets.Sdk.Cli.Tests;

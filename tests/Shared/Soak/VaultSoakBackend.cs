@@ -1,4 +1,4 @@
-using Secrets.Sdk.Emulators.Vault;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Testing;
 using Secrets.Sdk.Vault;
 
