@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Secrets.Sdk.Testing.Emulators.Faults;
 
 namespace Secrets.Sdk.Testing.Emulators;
 

@@ -1,4 +1,4 @@
-using Secrets.Sdk.Emulators.Gcp;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Gcp;
 using Secrets.Sdk.Http;
 using Secrets.Sdk.Testing;

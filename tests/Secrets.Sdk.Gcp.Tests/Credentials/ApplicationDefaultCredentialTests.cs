@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Secrets.Sdk.Emulators.Gcp;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Gcp.Tests.Credentials;
 

@@ -1,4 +1,4 @@
-using Secrets.Sdk.Emulators.Gcp;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Testing;
 
 namespace Secrets.Sdk.Gcp.Tests.Credentials;
