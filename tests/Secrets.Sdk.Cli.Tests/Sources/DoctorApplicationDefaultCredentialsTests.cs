@@ -1,4 +1,4 @@
-using Secrets.Sdk.Emulators.Gcp;
+using Secrets.Sdk.Testing.Emulators;
 
 namespace Secrets.Sdk.Cli.Tests;
 
