@@ -22,6 +22,26 @@ internal interface ISoakBackend : IAsyncDisposable
     /// <summary>Gets the HTTP requests the emulator has answered (0 for mounted files).</summary>
     long Requests { get; }
 
+    /// <summary>
+    /// Gets the client's requests on the wire. Only a backend whose client works outside refresh passes (Vault: lease
+    /// and token renewals, revocations) needs to count them: the driver does not move the clock while one is running.
+    /// </summary>
+    int InFlight => 0;
+
+    /// <summary>Sets what the backend calls when one of its client's requests starts.</summary>
+    Action? RequestStarted
+    {
+        get => null;
+        set { }
+    }
+
+    /// <summary>Sets what the backend calls when one of its client's requests ends.</summary>
+    Action? RequestEnded
+    {
+        get => null;
+        set { }
+    }
+
     /// <summary>Whether a metric's <c>source</c> tag is one of this backend's sources (or its token's lease manager).</summary>
     bool OwnsSource(string source);
 

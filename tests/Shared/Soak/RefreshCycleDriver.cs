@@ -21,6 +21,7 @@ internal sealed class RefreshCycleDriver : IDisposable
     private readonly CancellationTokenSource _guard = new();
     private readonly Func<string, bool> _ownsSource;
     private readonly int _sources;
+    private readonly Func<int> _inFlight;
     private DateTimeOffset _nextDue;
     private long _passes;
     private long _changed;
@@ -30,14 +31,17 @@ internal sealed class RefreshCycleDriver : IDisposable
     private long _leaseRotations;
     private long _reloads;
     private long _storeCalls;
+    private int _followUps;
 
     /// <param name="time">The manual clock the engine's <see cref="SoakClock"/> wraps.</param>
     /// <param name="refreshInterval">The sources' refresh interval (their jitter must be 0).</param>
     /// <param name="sources">How many sources poll (each makes one pass per cycle).</param>
     /// <param name="ownsSource">Whether a metric's <c>source</c> tag belongs to the run (other tests may run meanwhile).</param>
-    public RefreshCycleDriver(ManualTimeProvider time, TimeSpan refreshInterval, int sources, Func<string, bool> ownsSource)
+    /// <param name="inFlight">The client's requests on the wire (see <see cref="ISoakBackend.InFlight"/>); wake the driver with <see cref="Pulse"/> as each ends.</param>
+    public RefreshCycleDriver(ManualTimeProvider time, TimeSpan refreshInterval, int sources, Func<string, bool> ownsSource, Func<int> inFlight)
     {
-        Clock = new SoakClock(time, refreshInterval, () => _pulse.Release());
+        _inFlight = inFlight;
+        Clock = new SoakClock(time, refreshInterval, () => _pulse.Release(), FollowedUp);
         _sources = sources;
         _ownsSource = ownsSource;
         _listener.InstrumentPublished = (instrument, listener) =>
@@ -115,6 +119,22 @@ internal sealed class RefreshCycleDriver : IDisposable
         Cycles++;
     }
 
+    /// <summary>Wakes the driver to check again what it waits for.</summary>
+    public void Pulse() => _pulse.Release();
+
+    /// <summary>Called as a request starts or a delay is armed: the work a rotation left to schedule has been scheduled.</summary>
+    public void FollowedUp()
+    {
+        int current;
+        do
+        {
+            current = Volatile.Read(ref _followUps);
+        }
+        while (current > 0 && Interlocked.CompareExchange(ref _followUps, current - 1, current) != current);
+
+        _pulse.Release();
+    }
+
     public void Dispose()
     {
         _listener.Dispose();
@@ -124,7 +144,9 @@ internal sealed class RefreshCycleDriver : IDisposable
 
     private async Task WaitAsync(Func<bool> done, Func<string> waitingFor)
     {
-        while (!done())
+        // Besides the events, no request may be on the wire: a lease event can come from work no timer started (a
+        // token obtained again on demand), and the clock must not overtake a request's timeout.
+        while (!done() || _inFlight() != 0 || Volatile.Read(ref _followUps) != 0)
         {
             try
             {
@@ -133,7 +155,7 @@ internal sealed class RefreshCycleDriver : IDisposable
             catch (OperationCanceledException)
             {
                 throw new TimeoutException(
-                    $"Cycle {Cycles + 1} at {Clock.GetUtcNow():O} did not finish within {Guard}: {waitingFor()}; timers pending: " +
+                    $"Cycle {Cycles + 1} at {Clock.GetUtcNow():O} did not finish within {Guard}: {waitingFor()}, requests on the wire {_inFlight()}, rotations whose revocation is not scheduled yet {Volatile.Read(ref _followUps)}; timers pending: " +
                     string.Join(", ", Clock.Inner.PendingDueTimes.Select(t => t.ToString("O", System.Globalization.CultureInfo.InvariantCulture))) + ".");
             }
         }
@@ -182,6 +204,9 @@ internal sealed class RefreshCycleDriver : IDisposable
                         Interlocked.Increment(ref _leaseDone);
                         break;
                     case "Rotated":
+                        // Right after this event, on the same thread, the replaced lease's revocation is scheduled: a
+                        // Task.Delay of the grace period, or at once (a request) when the lease has less left than that.
+                        Interlocked.Increment(ref _followUps);
                         Interlocked.Increment(ref _leaseRotations);
                         Interlocked.Increment(ref _leaseDone);
                         break;

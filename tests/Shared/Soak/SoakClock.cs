@@ -8,7 +8,7 @@ namespace Secrets.Sdk.Soak;
 /// interval, see <c>RefreshLoop.WaitAsync</c>) and any other <c>Task.Delay</c> ending (a lease renewal, a revocation's
 /// grace period). Each is reported through <paramref name="onEvent"/> so the driver wakes at once.
 /// </summary>
-internal sealed class SoakClock(ManualTimeProvider inner, TimeSpan refreshInterval, Action onEvent) : TimeProvider
+internal sealed class SoakClock(ManualTimeProvider inner, TimeSpan refreshInterval, Action onEvent, Action onDelayArmed) : TimeProvider
 {
     private long _loopArms;
     private long _otherFired;
@@ -47,6 +47,7 @@ internal sealed class SoakClock(ManualTimeProvider inner, TimeSpan refreshInterv
         // doing nothing, so they are not counted.
         if (state is not null && state.GetType().Name.StartsWith("DelayPromise", StringComparison.Ordinal))
         {
+            onDelayArmed();
             return inner.CreateTimer(static s => ((CountedCallback)s!).Fire(), new CountedCallback(this, callback, state), dueTime, period);
         }
 

@@ -39,7 +39,9 @@ internal static class SoakRun
         var name = $"soak-{backend.Name.ToLowerInvariant()}-{Guid.NewGuid():N}"[..24];
         var time = new ManualTimeProvider();
         using var log = new SoakLog();
-        using var driver = new RefreshCycleDriver(time, settings.RefreshInterval, backend.Sources, s => s == name || backend.OwnsSource(s));
+        using var driver = new RefreshCycleDriver(time, settings.RefreshInterval, backend.Sources, s => s == name || backend.OwnsSource(s), () => backend.InFlight);
+        backend.RequestStarted = driver.FollowedUp;
+        backend.RequestEnded = driver.Pulse;
         await backend.StartAsync(time, Value(0));
 
         // AddSecretsManager loads the sources now (blocking); off the caller's thread, as a host's Main would be.
@@ -132,6 +134,8 @@ internal static class SoakRun
             using var stopping = new CancellationTokenSource(RefreshCycleDriver.Guard);
             await host.StopAsync(stopping.Token);
             host.Dispose();
+            backend.RequestStarted = null;
+            backend.RequestEnded = null;
             await backend.DisposeAsync();
         }
 

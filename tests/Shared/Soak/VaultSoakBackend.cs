@@ -12,12 +12,27 @@ namespace Secrets.Sdk.Soak;
 /// </summary>
 internal sealed class VaultSoakBackend : ISoakBackend
 {
+    private readonly InFlightHandler _client = new(new SocketsHttpHandler { AllowAutoRedirect = false });
     private VaultEmulator _vault = null!;
     private string _tokenSource = null!;
 
     public string Name => "Vault";
 
     public int Sources => 2;
+
+    public int InFlight => _client.InFlight;
+
+    public Action? RequestStarted
+    {
+        get => _client.Started;
+        set => _client.Started = value;
+    }
+
+    public Action? RequestEnded
+    {
+        get => _client.Ended;
+        set => _client.Ended = value;
+    }
 
     public async Task StartAsync(ManualTimeProvider time, string firstValue)
     {
@@ -42,6 +57,7 @@ internal sealed class VaultSoakBackend : ISoakBackend
             v.Authentication = VaultAuthentication.AppRole("soak-role", "soak-secret-id");
             v.AddKeyValue("secret", "soak");
             v.AddDynamicSecret("database/creds/soak-rw", "Database");
+            v.Http.CreateHandler = () => _client;
             tuning(v);
         });
 
@@ -55,5 +71,9 @@ internal sealed class VaultSoakBackend : ISoakBackend
 
     public void TrimHistory() => EmulatorHistory.Clear(_vault);
 
-    public async ValueTask DisposeAsync() => await _vault.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _vault.DisposeAsync();
+        _client.Dispose();
+    }
 }
