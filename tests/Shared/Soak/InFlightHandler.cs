@@ -20,7 +20,12 @@ internal sealed class InFlightHandler(HttpMessageHandler inner) : DelegatingHand
             var response = await base.SendAsync(request, cancellationToken);
             if (response.Content is { } content)
             {
-                await content.LoadIntoBufferAsync(cancellationToken); // The body too: its read is under the same timeout.
+                // The body too: its read is under the same timeout.
+#if NET9_0_OR_GREATER
+                await content.LoadIntoBufferAsync(cancellationToken);
+#else
+                await content.LoadIntoBufferAsync();
+#endif
             }
 
             return response;
