@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Packages as a new user gets them (run by hand for now: bash eng/check-packages.sh; see docs/architecture.md, "Packages"):
+# Packages as a new user gets them (run by .ci/run; see docs/architecture.md, "Packages"):
 #   1. dotnet pack of every library (package validation on, warnings are errors) into a temporary local folder
 #   2. tests/Consumers, restored from that folder like a new user's app, built with -warnaserror and run on net8.0
 #      and net10.0, and the secrets dotnet tool installed from it and run
 #   3. a Native AOT publish of the net10.0 consumer, which must show no warning and run to exit 0
-# --no-aot skips step 3: .ci/run passes it, because Secrets.Sdk.Gcp's dependency Google.Apis.Auth (with Google.Apis.Core
-# and Newtonsoft.Json) is not trim- or AOT-safe, so an app referencing every package cannot publish Native AOT warning-free.
+# Step 3 needs a C toolchain (eng/ensure-native-toolchain.sh installs clang where neither clang nor gcc is present).
+# --no-aot skips step 3, for a quicker local run; .ci/run always runs it.
 set -euo pipefail
 aot=true
 if [ "${1:-}" = "--no-aot" ]; then

@@ -7,7 +7,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Amazon.Runtime;
 using Azure.Core;
-using Secrets.Sdk.Gcp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +16,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using Secrets.Sdk;
 using Secrets.Sdk.Encryption;
+using Secrets.Sdk.Gcp;
 using Secrets.Sdk.Testing;
 using Secrets.Sdk.Vault;
 
@@ -117,7 +117,27 @@ using (var encryptor = new EnvelopeEncryptor(new LocalKeyEncryptionKey(keyBytes,
     Check(opened.AsSpan().SequenceEqual(plaintext), "envelope encryption round trip");
 }
 
-// 4. ASP.NET Core: the status endpoint on 127.0.0.1 (port 0).
+// 4. GCP credentials without Google.Apis.Auth: a service-account key file is read, its RSA key imported and an RS256
+//    assertion signed; the token endpoint (a closed loopback port) is unreachable, which is a transient error.
+using (var rsa = RSA.Create(2048))
+{
+    var keyFile = Path.Combine(Path.GetTempPath(), $"secrets-consumer-key-{Guid.NewGuid():N}.json");
+    var pem = rsa.ExportPkcs8PrivateKeyPem().Replace("\n", "\\n", StringComparison.Ordinal);
+    await File.WriteAllTextAsync(keyFile, $$"""{"type":"service_account","project_id":"consumer","private_key_id":"k1","private_key":"{{pem}}","client_email":"app@consumer.iam.gserviceaccount.com","token_uri":"http://127.0.0.1:{{closedPort}}/token"}""");
+    try
+    {
+        using var credential = GcpCredential.FromServiceAccountKeyFile(keyFile);
+        Check(await credential.GetProjectIdAsync() == "consumer", "GCP key file: project_id read");
+        var error = await Record(async () => await credential.GetAccessTokenAsync());
+        Check(error is SecretStoreException { IsTransient: true } && error.Message.Contains("app@consumer", StringComparison.Ordinal), $"GCP key file: token request to a closed port is a transient error naming the account ({error?.GetType().Name})");
+    }
+    finally
+    {
+        File.Delete(keyFile);
+    }
+}
+
+// 5. ASP.NET Core: the status endpoint on 127.0.0.1 (port 0).
 var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
 web.WebHost.UseUrls("http://127.0.0.1:0");
 var webStore = new InMemorySecretStore();
@@ -136,6 +156,19 @@ await using (var app = web.Build())
 
 Console.WriteLine(failures.Count == 0 ? "consumer: all checks passed" : $"consumer: {failures.Count} check(s) failed");
 return failures.Count == 0 ? 0 : 1;
+
+static async Task<Exception?> Record(Func<Task> action)
+{
+    try
+    {
+        await action();
+        return null;
+    }
+    catch (Exception ex)
+    {
+        return ex;
+    }
+}
 
 static void Unreachable(SecretSourceOptions options)
 {
