@@ -26,7 +26,23 @@ internal sealed class ApplicationDefaultTokenSource : GcpTokenSource
     /// <summary>Gets the source found, once resolved (tests).</summary>
     internal GcpTokenSource? Resolved => Volatile.Read(ref _resolved);
 
-    public override Task<GcpAccessToken> FetchAsync(CancellationToken cancellationToken) => Resolve().FetchAsync(cancellationToken);
+    public override async Task<GcpAccessToken> FetchAsync(CancellationToken cancellationToken)
+    {
+        var source = Resolve();
+        try
+        {
+            return await source.FetchAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretStoreException ex) when (source is MetadataServerTokenSource && ex.Status is null)
+        {
+            // Off GCP the metadata server never answers: say what else was looked for, so the fix is obvious.
+            throw new SecretStoreException(
+                $"GCP credentials: no application default credentials: {GcpCredentialEnvironment.CredentialsVariable} is not set, there is no gcloud file at '{_environment.WellKnownFilePath() ?? "(no home folder)"}' (gcloud auth application-default login), and {source.Description} did not answer ({ex.Message}).",
+                ex.Kind,
+                GcpCredential.ServiceName,
+                innerException: ex);
+        }
+    }
 
     public override ValueTask<string?> GetProjectIdAsync(CancellationToken cancellationToken) => Resolve().GetProjectIdAsync(cancellationToken);
 

@@ -27,7 +27,18 @@ internal static class TokenAnswer
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         var endpoint = UrlRedaction.Redact(request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute : new Uri(http.BaseAddress!, request.RequestUri!));
         var sentAt = time.GetUtcNow();
-        using var response = await http.SendAsync(request, new BackendOperation("token"), cancellationToken).ConfigureAwait(false);
+        BackendResponse answered;
+        try
+        {
+            answered = await http.SendAsync(request, new BackendOperation("token"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretStoreException ex) when (ex.Status is null)
+        {
+            // Unreachable, timed out or cut off: the kit's message names the endpoint; say whose token it was.
+            throw new SecretStoreException($"GCP credentials: the token request of {who} failed: {ex.Message}", ex.Kind, GcpCredential.ServiceName, innerException: ex);
+        }
+
+        using var response = answered;
         check?.Invoke(response);
         if (!response.IsSuccessStatusCode)
         {

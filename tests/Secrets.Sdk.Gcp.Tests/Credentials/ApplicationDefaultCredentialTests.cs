@@ -104,6 +104,25 @@ public sealed class ApplicationDefaultCredentialTests
     }
 
     [Fact]
+    public async Task NothingFound_AndNoMetadataServer_SaysWhatWasLookedFor()
+    {
+        await using var f = await CredentialFixture.StartAsync();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        f.Environment["GCE_METADATA_HOST"] = $"127.0.0.1:{closedPort}";
+        using var credential = f.ApplicationDefault();
+
+        var ex = await Assert.ThrowsAsync<SecretStoreException>(async () => await credential.GetAccessTokenAsync());
+
+        Assert.True(ex.IsTransient);
+        Assert.Contains("GOOGLE_APPLICATION_CREDENTIALS is not set", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(f.Folder, ".config", "gcloud", "application_default_credentials.json"), ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{closedPort}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExternalAccountFile_FailsNamingTheFileTheTypeAndTheWayOut()
     {
         await using var f = await CredentialFixture.StartAsync();

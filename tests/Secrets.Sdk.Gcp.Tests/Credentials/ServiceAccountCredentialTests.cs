@@ -91,6 +91,20 @@ public sealed class ServiceAccountCredentialTests
     }
 
     [Fact]
+    public async Task UnreachableTokenEndpoint_IsTransient_NamingTheAccount()
+    {
+        await using var f = await CredentialFixture.StartAsync();
+        var key = f.Tokens.CreateServiceAccountKeyFile(CredentialFixture.Email).Replace(f.Tokens.TokenUri.AbsoluteUri, "http://127.0.0.1:9/token", StringComparison.Ordinal);
+        using var credential = GcpCredential.FromServiceAccountKeyFile(f.WriteFile("key.json", key), f.Options);
+
+        var ex = await Assert.ThrowsAsync<SecretStoreException>(async () => await credential.GetAccessTokenAsync());
+
+        Assert.True(ex.IsTransient);
+        Assert.Contains(CredentialFixture.Email, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:9", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OversizedTokenAnswer_IsRefusedAtTheCap()
     {
         await using var f = await CredentialFixture.StartAsync();
