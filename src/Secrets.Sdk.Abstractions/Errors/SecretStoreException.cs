@@ -73,6 +73,14 @@ public class SecretStoreException : Exception
     /// <summary>Gets how long the backend asked the caller to wait before retrying, when it said.</summary>
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether the call was never sent: the client held it back (a shared throttle gate closed
+    /// by an earlier throttled answer from the same endpoint). Such a failure says nothing new about the secret: the
+    /// engine retries it after <see cref="RetryAfter"/>, keeps the last good value, and does not count it as the secret's
+    /// failure or the circuit breaker's.
+    /// </summary>
+    public bool NotSent { get; init; }
+
     /// <summary>Gets a value indicating whether retrying the same call may succeed.</summary>
     public bool IsTransient => Kind is SecretErrorKind.Throttled or SecretErrorKind.Unavailable or SecretErrorKind.Timeout;
 }

@@ -123,8 +123,10 @@ public sealed class BackendHttpClient : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var current = request;
         var redirects = 0;
+        ThrottleTicket? ticket = null;
         try
         {
+            ticket = await EnterGateAsync(request, operation, linked.Token).ConfigureAwait(false);
             while (true)
             {
                 var target = Absolute(current.RequestUri);
@@ -142,6 +144,7 @@ public sealed class BackendHttpClient : IDisposable
                 try
                 {
                     var sent = target;
+                    var retryAfter = RetryAfterParser.Parse(response.Headers, _time.GetUtcNow());
                     if (response.RequestMessage?.RequestUri is { } answered && sent is not null && answered != sent)
                     {
                         throw InvalidResponse(operation, $"was answered from {UrlRedaction.Redact(answered)} instead of {UrlRedaction.Redact(sent)}: the HTTP handler followed a redirect by itself (set AllowAutoRedirect = false on it)", (int)response.StatusCode);
@@ -179,13 +182,24 @@ public sealed class BackendHttpClient : IDisposable
                             innerException: ex);
                     }
 
+                    if (status == 429)
+                    {
+                        ticket?.Throttled(retryAfter, Options);
+                    }
+                    else if (response.IsSuccessStatusCode)
+                    {
+                        ticket?.Answered(success: true);
+                    }
+
                     if (body is not { } read)
                     {
                         throw InvalidResponse(operation, $"answered {status} with a body larger than {Options.MaxResponseBytes} bytes (MaxResponseBytes); it was not read further", status);
                     }
 
                     keep = true;
-                    return new BackendResponse(this, operation, response, read.Buffer, read.Length, RetryAfterParser.Parse(response.Headers, _time.GetUtcNow()));
+                    var answer = new BackendResponse(this, operation, response, read.Buffer, read.Length, retryAfter, ticket); // an error answer's verdict waits for CreateError or Dispose
+                    ticket = null;
+                    return answer;
                 }
                 finally
                 {
@@ -207,6 +221,7 @@ public sealed class BackendHttpClient : IDisposable
         }
         finally
         {
+            ticket?.Abandoned(); // no answer handed on: a probe's slot goes to the next call
             if (!ReferenceEquals(current, request))
             {
                 current.Content = null;
@@ -314,6 +329,36 @@ public sealed class BackendHttpClient : IDisposable
         {
             _http.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Waits for the endpoint's shared throttle gate (see <see cref="BackendHttpOptions.ShareThrottleGate"/>); a closure
+    /// longer than <see cref="BackendHttpOptions.ThrottleInlineWait"/> is refused without sending anything.
+    /// </summary>
+    private async ValueTask<ThrottleTicket?> EnterGateAsync(HttpRequestMessage request, BackendOperation operation, CancellationToken cancellationToken)
+    {
+        if (!Options.ShareThrottleGate || Absolute(request.RequestUri) is not { IsAbsoluteUri: true } target)
+        {
+            return null;
+        }
+
+        var gate = ThrottleGates.For(target, _time);
+        var (ticket, refused) = await gate.EnterAsync(Options.ThrottleInlineWait, cancellationToken).ConfigureAwait(false);
+        if (ticket is not null)
+        {
+            return ticket;
+        }
+
+        var seconds = Math.Ceiling(refused.TotalSeconds).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+        throw new SecretStoreException(
+            $"{ServiceName} {operation} was not sent: {UrlRedaction.Redact(target)} throttled this process, so calls to it wait {seconds} s more (shared throttle gate).",
+            SecretErrorKind.Throttled,
+            StoreName,
+            operation.SecretName,
+            retryAfter: refused)
+        {
+            NotSent = true,
+        };
     }
 
     private static HttpRequestMessage Clone(HttpRequestMessage request, Uri target)

@@ -15,11 +15,13 @@ public sealed class BackendResponse : IDisposable
     private readonly BackendHttpClient _client;
     private readonly HttpResponseMessage _message;
     private readonly int _length;
+    private readonly ThrottleTicket? _ticket;
     private byte[]? _buffer;
 
-    internal BackendResponse(BackendHttpClient client, BackendOperation operation, HttpResponseMessage message, byte[] buffer, int length, TimeSpan? retryAfter)
+    internal BackendResponse(BackendHttpClient client, BackendOperation operation, HttpResponseMessage message, byte[] buffer, int length, TimeSpan? retryAfter, ThrottleTicket? ticket = null)
     {
         _client = client;
+        _ticket = ticket;
         _message = message;
         _buffer = buffer;
         _length = length;
@@ -135,11 +137,17 @@ public sealed class BackendResponse : IDisposable
     /// <returns>The exception to throw.</returns>
     public SecretStoreException CreateError(string? errorCode, string? message, SecretErrorKind? kind = null)
     {
+        var resolved = kind ?? BackendErrorClassifier.FromStatus(StatusCode);
+        if (resolved == SecretErrorKind.Throttled)
+        {
+            _ticket?.Throttled(RetryAfter, _client.Options); // a vendor's throttling code in a 400 (AWS) closes the gate too
+        }
+
         var code = string.IsNullOrEmpty(errorCode) ? null : Printable(errorCode);
         var text = !string.IsNullOrWhiteSpace(message) ? ": " + Printable(message) : (code is null ? ": no error message" : string.Empty);
         return new SecretStoreException(
             $"{_client.ServiceName} {Operation} failed with {StatusCode}{(code is null ? string.Empty : " " + code)}{text}.",
-            kind ?? BackendErrorClassifier.FromStatus(StatusCode),
+            resolved,
             _client.StoreName,
             Operation.SecretName,
             StatusCode,
@@ -157,6 +165,7 @@ public sealed class BackendResponse : IDisposable
     /// <summary>Releases the response and gives its body buffer back to the pool, cleared.</summary>
     public void Dispose()
     {
+        _ticket?.Answered(success: false); // an error answer that was not a throttle (ignored when already reported)
         if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
         {
             BoundedContentReader.Return(buffer);

@@ -283,6 +283,10 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
 
             var reads = await _store.ReadAsync(plan.ToRead, Options.MaxConcurrency, cancellationToken).ConfigureAwait(false);
             var (updates, failures, mapped, orphaned) = _builder.MapReads(reads);
+
+            // A read the client held back (a shared throttle gate still closed after the retries) of a secret that has a
+            // value is not that secret's failure: it keeps its value and is read again next pass.
+            var held = failures.RemoveAll(f => IsHeld(f.Error) && _state.Secrets.ContainsKey(f.Metadata.Name));
             foreach (var (name, lease) in mapped)
             {
                 minted[name] = lease;
@@ -301,6 +305,12 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
                     Name,
                     fatal.Metadata.Name,
                     fatal.Error);
+            }
+
+            if (held > 0 && failures.Count == 0 && updates.Count == 0 && plan.Kept.Count == 0)
+            {
+                // Every read was held back: nothing was refreshed and nothing failed. Neither a success nor a failure streak.
+                return new RefreshOutcome([], HeldPass(held));
             }
 
             if (UnreachablePass.Check(plan, updates.Count, failures, Name) is { } unreachable)
@@ -334,6 +344,12 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
 
             return new RefreshOutcome(changed, null);
         }
+        catch (Exception ex) when (!initial && IsHeld(ex))
+        {
+            // The listing was held back by the client's throttle gate: nothing was sent, so nothing failed; last good kept.
+            await RevokeUntrackedAsync(minted.Values).ConfigureAwait(false);
+            return new RefreshOutcome([], ex);
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested || ex is not OperationCanceledException)
         {
             await RevokeUntrackedAsync(minted.Values).ConfigureAwait(false);
@@ -357,6 +373,11 @@ internal sealed class SecretSourceRuntime : IAsyncDisposable
             return new RefreshOutcome([], ex);
         }
     }
+
+    private static bool IsHeld(Exception error) => error is SecretStoreException { NotSent: true };
+
+    private SecretStoreException HeldPass(int held) =>
+        new($"Source '{Name}' did not refresh: its {held} reads were held back by the client's throttle gate (the store throttled this process); the last good values stay.", SecretErrorKind.Throttled, Name) { NotSent = true };
 
     /// <summary>
     /// The one commit path of refresh and rotation. Applies <paramref name="updates"/> to the committed state (a refresh

@@ -16,6 +16,14 @@ internal static class SecretResiliencePipelineFactory
             .Handle<HttpRequestException>()
             .Handle<IOException>();
 
+        // A call the client held back (a closed throttle gate, NotSent) is retried after its RetryAfter like any throttle,
+        // but it says nothing about the store's health, so it never counts towards opening the circuit.
+        var failed = new PredicateBuilder()
+            .Handle<SecretStoreException>(static ex => ex.IsTransient && !ex.NotSent)
+            .Handle<TimeoutRejectedException>()
+            .Handle<HttpRequestException>()
+            .Handle<IOException>();
+
         var builder = new ResiliencePipelineBuilder { Name = name, TimeProvider = timeProvider };
 
         if (options.MaxRetryAttempts > 0)
@@ -57,7 +65,7 @@ internal static class SecretResiliencePipelineFactory
         {
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                ShouldHandle = transient,
+                ShouldHandle = failed,
                 FailureRatio = options.CircuitBreakerFailureRatio,
                 MinimumThroughput = Math.Max(2, options.CircuitBreakerMinimumThroughput),
                 SamplingDuration = options.CircuitBreakerSamplingDuration,

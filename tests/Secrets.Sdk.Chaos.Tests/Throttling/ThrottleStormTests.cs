@@ -1,0 +1,160 @@
+using Google.Apis.Auth.OAuth2;
+using Microsoft.Extensions.Configuration;
+using Secrets.Sdk.Chaos.Tests.Harness;
+using Secrets.Sdk.Emulators.Gcp;
+using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Gcp;
+using Secrets.Sdk.Testing;
+
+namespace Secrets.Sdk.Chaos.Tests.Throttling;
+
+/// <summary>
+/// A 429 storm (RESOURCE_EXHAUSTED, Retry-After: 30) against one GCP endpoint with 20 secrets: the backend kit's shared
+/// throttle gate backs the whole process off, so the emulator sees one probe per closed window instead of 20 secrets ×
+/// retries, and no value is lost or counted as a failure for having been held back.
+/// </summary>
+public sealed class ThrottleStormTests
+{
+    private const int SecretCount = 20;
+    private const int Concurrency = 4;
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task StormShorterThanTheRetries_OneProbePerWindow_ThenEverySecretLoadsInTheSamePass()
+    {
+        await using var fixture = await StormFixture.StartAsync();
+        var stormStart = fixture.Time.GetUtcNow();
+        fixture.Storm(until: stormStart + TimeSpan.FromSeconds(45));
+        fixture.RotateAll("v2");
+        var before = fixture.Emulator.Faults.Handled;
+
+        var refresh = fixture.Manager.RefreshAsync();
+        await fixture.Driver.RunUntilAsync(refresh);
+        var result = await refresh;
+
+        // The first reads in flight (the source reads 4 at a time) are throttled; the gate then holds every read back
+        // until Retry-After, sends one probe at +30 s (throttled again), and at +60 s one probe that succeeds and lets
+        // all 20 through: 4 + 1 + 20 requests. Without the gate, each secret would spend its own retries.
+        var sent = fixture.Emulator.Faults.Handled - before;
+        Assert.Equal(Concurrency + 1, fixture.Emulator.Faults.Count(EmulatorFaultKind.Throttled));
+        Assert.Equal(Concurrency + 1 + SecretCount, sent);
+        Assert.True(result.Succeeded, string.Join("; ", result.Failures.Values.Select(e => e.Message)));
+        fixture.AssertEvery("v2");
+        Assert.Empty(fixture.Manager.Sources[0].FailedSecrets);
+    }
+
+    [Fact]
+    public async Task StormLongerThanTheRetries_NoValueLost_HeldReadsAreNotFailures_ThenEverySecretLoads()
+    {
+        await using var fixture = await StormFixture.StartAsync();
+        var stormStart = fixture.Time.GetUtcNow();
+        fixture.Storm(until: stormStart + TimeSpan.FromMinutes(10));
+        fixture.RotateAll("v2");
+        var before = fixture.Emulator.Faults.Handled;
+
+        var stormy = fixture.Manager.RefreshAsync();
+        await fixture.Driver.RunUntilAsync(stormy);
+        var result = await stormy;
+
+        // The pass reads 4 secrets at a time, each with 3 retries after Retry-After, so it runs for several windows; the
+        // emulator sees the 4 first reads and then at most one probe per 30-second window, not 20 secrets × 4 attempts.
+        var sent = fixture.Emulator.Faults.Handled - before;
+        var windows = (int)Math.Ceiling((fixture.Time.GetUtcNow() - stormStart) / RetryAfter);
+        Assert.True(windows >= 3, $"the pass ran {windows} windows");
+        Assert.InRange(sent, Concurrency + 1, Concurrency + windows);
+        Assert.True(sent < SecretCount, $"{sent} requests reached the emulator");
+        Assert.False(result.Succeeded);
+        fixture.AssertEvery("v1");
+
+        // A read held back by the gate is not the secret's failure; only a secret whose last attempt was itself a probe
+        // answered 429 is listed (and it keeps its value).
+        var status = fixture.Manager.Sources[0];
+        Assert.InRange(status.FailedSecrets.Count, 0, (int)sent - Concurrency);
+        Assert.All(status.FailedSecretErrorKinds.Values, kind => Assert.Equal(nameof(SecretErrorKind.Throttled), kind));
+
+        await fixture.Driver.AdvanceToAsync(stormStart + TimeSpan.FromMinutes(10));
+        var calm = fixture.Manager.RefreshAsync();
+        await fixture.Driver.RunUntilAsync(calm);
+
+        Assert.True((await calm).Succeeded);
+        fixture.AssertEvery("v2");
+        Assert.Empty(fixture.Manager.Sources[0].FailedSecrets);
+    }
+
+    /// <summary>The GCP emulator with 20 secrets, a source reading 4 at a time with the default retry policy, and a clock driver.</summary>
+    private sealed class StormFixture : IAsyncDisposable
+    {
+        private readonly CountingHandler _client = new(new SocketsHttpHandler { AllowAutoRedirect = false });
+        private IConfigurationRoot _config = null!;
+
+        private StormFixture(ManualTimeProvider time)
+        {
+            Time = time;
+            Emulator = new GcpEmulator(time);
+            Driver = new SimulationDriver(time, () => Math.Max(0, _client.InFlight - Emulator.Faults.Held) + (Emulator.Faults.InFlight - Emulator.Faults.Held), () => Emulator.Faults.Handled);
+        }
+
+        public ManualTimeProvider Time { get; }
+
+        public GcpEmulator Emulator { get; }
+
+        public SimulationDriver Driver { get; }
+
+        public ISecretsManager Manager { get; private set; } = null!;
+
+        public static async Task<StormFixture> StartAsync()
+        {
+            var fixture = new StormFixture(new ManualTimeProvider());
+            await fixture.Emulator.StartAsync();
+            for (var i = 0; i < SecretCount; i++)
+            {
+                fixture.Emulator.CreateSecret(Name(i), "v1");
+            }
+
+            fixture._config = new ConfigurationBuilder().AddSecretsManager(s =>
+            {
+                s.TimeProvider = fixture.Time;
+                s.AddGcpSecretManager(o =>
+                {
+                    o.ProjectId = GcpEmulator.ProjectId;
+                    o.Endpoint = fixture.Emulator.Address;
+                    o.Credential = GoogleCredential.FromAccessToken(GcpEmulator.Token);
+                    o.Http.CreateHandler = () => fixture._client;
+                    o.RefreshInterval = null;
+                    o.MaxConcurrency = Concurrency;
+                });
+            }).Build();
+            fixture.Manager = fixture._config.GetSecretsManager();
+            fixture.AssertEvery("v1");
+            return fixture;
+        }
+
+        public void Storm(DateTimeOffset until) =>
+            Emulator.Faults.Policy = _ => Time.GetUtcNow() < until ? EmulatorFault.Throttled(RetryAfter) : null;
+
+        public void RotateAll(string value)
+        {
+            for (var i = 0; i < SecretCount; i++)
+            {
+                Emulator.AddVersion(Name(i), value);
+            }
+        }
+
+        public void AssertEvery(string value)
+        {
+            for (var i = 0; i < SecretCount; i++)
+            {
+                Assert.Equal(value, _config[Name(i)]);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            (_config as IDisposable)?.Dispose();
+            await Emulator.DisposeAsync();
+            _client.Dispose();
+        }
+
+        private static string Name(int i) => $"secret{i:00}";
+    }
+}
