@@ -186,9 +186,12 @@ public sealed class BackendHttpClient : IDisposable
                     {
                         ticket?.Throttled(retryAfter, Options);
                     }
-                    else if (response.IsSuccessStatusCode)
+                    else
                     {
-                        ticket?.Answered(success: true);
+                        // Hand a probe's slot on now: the caller may call this endpoint again before it disposes the
+                        // answer (Vault checks its token after a 403). A throttling code in the body still closes the
+                        // gate through CreateError.
+                        ticket?.Answered(response.IsSuccessStatusCode);
                     }
 
                     if (body is not { } read)
@@ -197,7 +200,7 @@ public sealed class BackendHttpClient : IDisposable
                     }
 
                     keep = true;
-                    var answer = new BackendResponse(this, operation, response, read.Buffer, read.Length, retryAfter, ticket); // an error answer's verdict waits for CreateError or Dispose
+                    var answer = new BackendResponse(this, operation, response, read.Buffer, read.Length, retryAfter, ticket); // CreateError may still find a throttle
                     ticket = null;
                     return answer;
                 }

@@ -165,7 +165,6 @@ public sealed class BackendResponse : IDisposable
     /// <summary>Releases the response and gives its body buffer back to the pool, cleared.</summary>
     public void Dispose()
     {
-        _ticket?.Answered(success: false); // an error answer that was not a throttle (ignored when already reported)
         if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
         {
             BoundedContentReader.Return(buffer);

@@ -87,7 +87,8 @@ internal sealed class ThrottleGate
     {
         while (true)
         {
-            Task wait;
+            TimeSpan? delay = null;
+            Task? probeAnswered = null;
             lock (_lock)
             {
                 var now = _time.GetUtcNow();
@@ -99,7 +100,7 @@ internal sealed class ThrottleGate
                         return (null, left);
                     }
 
-                    wait = Task.Delay(left, _time, cancellationToken);
+                    delay = left;
                 }
                 else if (!_needsProbe)
                 {
@@ -116,7 +117,7 @@ internal sealed class ThrottleGate
                 }
                 else
                 {
-                    wait = _changed.Task.WaitAsync(cancellationToken);
+                    probeAnswered = _changed.Task;
                 }
 
                 _waiters++;
@@ -124,7 +125,10 @@ internal sealed class ThrottleGate
 
             try
             {
-                await wait.ConfigureAwait(false);
+                // Timers and token registrations are made outside the lock, and the wait always resumes on the thread
+                // pool: never inline on the thread that fires a timer or cancels a token (a test clock's, for one).
+                var wait = delay is { } d ? Task.Delay(d, _time, cancellationToken) : probeAnswered!.WaitAsync(cancellationToken);
+                await wait.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             }
             finally
             {
@@ -137,7 +141,7 @@ internal sealed class ThrottleGate
     }
 
     /// <summary>A throttled answer: closes the gate for <paramref name="retryAfter"/> (capped) or for the back-off.</summary>
-    internal void Throttled(ThrottleTicket ticket, TimeSpan? retryAfter, TimeSpan baseDelay, TimeSpan maxDelay)
+    internal void Throttled(ThrottleTicket ticket, TimeSpan? retryAfter, TimeSpan baseDelay, TimeSpan maxDelay, bool probeSlot)
     {
         TaskCompletionSource? signal = null;
         lock (_lock)
@@ -172,7 +176,7 @@ internal sealed class ThrottleGate
             }
 
             _needsProbe = true;
-            if (ticket.Probe)
+            if (probeSlot)
             {
                 _probeOut = false;
                 signal = Swap();
@@ -182,26 +186,21 @@ internal sealed class ThrottleGate
         signal?.TrySetResult();
     }
 
-    /// <summary>An answer that is not a throttle: a success resets the back-off; a probe's answer opens the gate.</summary>
-    internal void Answered(ThrottleTicket ticket, bool success)
+    /// <summary>An answer that is not a throttle: a success resets the back-off; a probe's answer reopens the gate.</summary>
+    internal void Answered(ThrottleTicket ticket, bool success, bool probeSlot)
     {
         TaskCompletionSource? signal = null;
         lock (_lock)
         {
-            if (success && ticket.Epoch == _epoch)
+            if (success && (ticket.Epoch == _epoch || probeSlot))
             {
                 _throttles = 0;
             }
 
-            if (ticket.Probe)
+            if (probeSlot)
             {
                 _probeOut = false;
                 _needsProbe = false;
-                if (success)
-                {
-                    _throttles = 0;
-                }
-
                 signal = Swap();
             }
         }
@@ -209,14 +208,9 @@ internal sealed class ThrottleGate
         signal?.TrySetResult();
     }
 
-    /// <summary>No answer (a transport failure, a timeout, a cancellation): a probe's slot goes to the next request.</summary>
-    internal void Abandoned(ThrottleTicket ticket)
+    /// <summary>A probe got no answer (a transport failure, a timeout, a cancellation): its slot goes to the next request.</summary>
+    internal void Abandoned()
     {
-        if (!ticket.Probe)
-        {
-            return;
-        }
-
         TaskCompletionSource signal;
         lock (_lock)
         {
