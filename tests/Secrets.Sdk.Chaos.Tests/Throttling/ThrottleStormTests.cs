@@ -1,4 +1,3 @@
-using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.Configuration;
 using Secrets.Sdk.Chaos.Tests.Harness;
 using Secrets.Sdk.Emulators.Gcp;
@@ -118,10 +117,11 @@ public sealed class ThrottleStormTests
                 {
                     o.ProjectId = GcpEmulator.ProjectId;
                     o.Endpoint = fixture.Emulator.Address;
-                    o.Credential = GoogleCredential.FromAccessToken(GcpEmulator.Token);
+                    o.Credential = GcpCredential.FromAccessToken(GcpEmulator.Token);
                     o.Http.CreateHandler = () => fixture._client;
                     o.RefreshInterval = null;
                     o.MaxConcurrency = Concurrency;
+                    o.Http.ShareThrottleGate = true;
                 });
             }).Build();
             fixture.Manager = fixture._config.GetSecretsManager();

@@ -149,6 +149,21 @@ public sealed class SharedThrottleGateTests
     }
 
     [Fact]
+    public async Task GateOff_EveryCallIsSent()
+    {
+        var time = new ManualTimeProvider(Start);
+        var answers = new Answers { Throttle = 1, RetryAfter = "60" };
+        await using var server = await HostileServer.StartAsync(answers.Handle);
+        using var client = Kit.Client(server, new BackendHttpOptions { ShareThrottleGate = false }, time: time);
+        (await Kit.GetAsync(client)).Dispose();
+
+        using var next = await Kit.GetAsync(client);
+
+        Assert.Equal(200, next.StatusCode);
+        Assert.Equal(2, answers.Count);
+    }
+
+    [Fact]
     public async Task AnotherClock_HasItsOwnGates()
     {
         var answers = new Answers { Throttle = 1, RetryAfter = "60" };
@@ -206,7 +221,7 @@ public sealed class SharedThrottleGateTests
         var time = new ManualTimeProvider(Start);
         var answers = new Answers { Throttle = 1, RetryAfter = "2" };
         await using var server = await HostileServer.StartAsync(answers.Handle);
-        using var client = Kit.Client(server, new BackendHttpOptions(), time: time); // ThrottleInlineWait 5 s by default
+        using var client = Kit.Client(server, Waiting(), time: time); // ThrottleInlineWait 5 s by default
         (await Kit.GetAsync(client)).Dispose();
 
         var waiting = Kit.GetAsync(client);
@@ -226,7 +241,7 @@ public sealed class SharedThrottleGateTests
         var time = new ManualTimeProvider(Start);
         var answers = new Answers { Throttle = 1, RetryAfter = "3" };
         await using var server = await HostileServer.StartAsync(answers.Handle);
-        using var client = Kit.Client(server, new BackendHttpOptions(), time: time);
+        using var client = Kit.Client(server, Waiting(), time: time);
         (await Kit.GetAsync(client)).Dispose();
         using var cancel = new CancellationTokenSource();
         using var request = new HttpRequestMessage(HttpMethod.Get, "v1/thing");
@@ -299,7 +314,10 @@ public sealed class SharedThrottleGateTests
     }
 
     /// <summary>Options that refuse at once instead of waiting inside the call, so a test sees each refusal.</summary>
-    private static BackendHttpOptions Refusing() => new() { ThrottleInlineWait = TimeSpan.Zero };
+    private static BackendHttpOptions Refusing() => new() { ShareThrottleGate = true, ThrottleInlineWait = TimeSpan.Zero };
+
+    /// <summary>Options with the gate on and its default inline wait (5 s).</summary>
+    private static BackendHttpOptions Waiting() => new() { ShareThrottleGate = true };
 
     /// <summary>The server side: the first <see cref="Throttle"/> requests are throttled, then 200; every request counted.</summary>
     private sealed class Answers
