@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Secrets.Sdk.Chaos.Tests.Harness;
-using Secrets.Sdk.Emulators.Gcp;
-using Secrets.Sdk.Emulators.Hosting;
+using Secrets.Sdk.Testing.Emulators;
+using Secrets.Sdk.Testing.Emulators.Faults;
 using Secrets.Sdk.Gcp;
 using Secrets.Sdk.Testing;
 
