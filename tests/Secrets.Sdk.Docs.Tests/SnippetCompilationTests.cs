@@ -84,6 +84,18 @@ public sealed class SnippetCompilationTests
     }
 
     [Fact]
+    public void Library_CompilesTypesWithoutTopLevelStatements()
+    {
+        var markdown = "Text.\n\n<!-- snippet: library -->\n```csharp\npublic sealed class OrdersTests\n{\n    [Xunit.Fact]\n    public void Loads() => Xunit.Assert.True(true);\n}\n```\n";
+
+        var snippet = Assert.Single(MarkdownSnippetReader.Read("docs/x.md", markdown));
+
+        Assert.Equal(SnippetKind.Library, snippet.Kind);
+        Assert.Empty(SnippetCompiler.Compile(snippet));
+        Assert.Contains(SnippetCompiler.Compile(snippet with { Kind = SnippetKind.Program }), e => e.Contains("CS5001", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Reader_TakesOnlyCSharpBlocks()
     {
         var markdown = "```sh\ndotnet test\n```\n\n```csharp\nvar a = 1;\n```\n\n````text\n```csharp\nnot code\n```\n````\n";

@@ -191,6 +191,22 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Deletes a secret and all its versions, like Delete Secret
+    /// (https://learn.microsoft.com/rest/api/keyvault/secrets/delete-secret/delete-secret): it leaves Get Secrets and its
+    /// reads answer 404 <c>SecretNotFound</c>. The deleted-but-recoverable state of soft delete is not emulated.
+    /// </summary>
+    /// <param name="name">The name.</param>
+    /// <returns><see langword="true"/> when the secret existed.</returns>
+    public bool DeleteSecret(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_gate)
+        {
+            return _secrets.Remove(name);
+        }
+    }
+
     /// <summary>Answers 403 to every read of one secret.</summary>
     /// <param name="name">The secret name.</param>
     public void DenySecret(string name)

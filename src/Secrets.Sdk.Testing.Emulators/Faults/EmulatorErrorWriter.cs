@@ -6,4 +6,4 @@ namespace Secrets.Sdk.Testing.Emulators.Faults;
 /// <param name="context">The request to answer.</param>
 /// <param name="fault">The fault (kind and <c>Retry-After</c>).</param>
 /// <returns>A task that completes when the answer is written.</returns>
-public delegate Task EmulatorErrorWriter(HttpContext context, EmulatorFault fault);
+internal delegate Task EmulatorErrorWriter(HttpContext context, EmulatorFault fault);

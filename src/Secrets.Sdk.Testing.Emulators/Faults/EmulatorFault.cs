@@ -15,7 +15,7 @@ public sealed record EmulatorFault(EmulatorFaultKind Kind)
 
     /// <summary>Sets <c>Retry-After</c> (whole seconds, rounded up) on <paramref name="response"/> when this fault carries one.</summary>
     /// <param name="response">The answer being written.</param>
-    public void ApplyRetryAfter(Microsoft.AspNetCore.Http.HttpResponse response)
+    internal void ApplyRetryAfter(Microsoft.AspNetCore.Http.HttpResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
         if (RetryAfter is { } delay)

@@ -25,7 +25,7 @@ public sealed class EmulatorFaultInjector
     /// <param name="time">The emulator's clock (drip intervals run on it).</param>
     /// <param name="describe">Names a request's operation, as the emulator's request log does.</param>
     /// <param name="writeError">Writes the vendor's throttling and unavailable answers.</param>
-    public EmulatorFaultInjector(TimeProvider time, Func<HttpRequest, string> describe, EmulatorErrorWriter writeError)
+    internal EmulatorFaultInjector(TimeProvider time, Func<HttpRequest, string> describe, EmulatorErrorWriter writeError)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(describe);
@@ -62,7 +62,7 @@ public sealed class EmulatorFaultInjector
     /// <param name="context">The request.</param>
     /// <param name="next">The emulator's handler.</param>
     /// <returns>A task that completes when the request is answered (or abandoned).</returns>
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    internal async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
@@ -87,7 +87,7 @@ public sealed class EmulatorFaultInjector
     }
 
     /// <summary>Releases every held request (hangs and drips) at once; the emulator calls this when it stops.</summary>
-    public void Stop() => _stopping.Cancel();
+    internal void Stop() => _stopping.Cancel();
 
     private async Task ApplyAsync(HttpContext context, EmulatorFault fault, RequestDelegate next)
     {

@@ -4,7 +4,7 @@ namespace Secrets.Sdk.Testing.Emulators;
 /// A table-driven CRC32C (Castagnoli, reflected polynomial 0x82F63B78), written independently of the client's
 /// hardware-instruction version so the two check each other.
 /// </summary>
-public static class EmulatorCrc32C
+internal static class EmulatorCrc32C
 {
     private static readonly uint[] Table = BuildTable();
 

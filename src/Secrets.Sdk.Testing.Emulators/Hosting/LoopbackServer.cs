@@ -44,7 +44,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <param name="certificate">The server certificate for HTTPS; <see langword="null"/> for plain HTTP.</param>
     /// <param name="faults">The emulator's fault injector, or <see langword="null"/> for none.</param>
     /// <returns>The started server, accepting requests.</returns>
-    public static async Task<LoopbackServer> StartAsync(RequestDelegate handler, X509Certificate2? certificate, EmulatorFaultInjector? faults)
+    internal static async Task<LoopbackServer> StartAsync(RequestDelegate handler, X509Certificate2? certificate, EmulatorFaultInjector? faults)
     {
         ArgumentNullException.ThrowIfNull(handler);
         var builder = WebApplication.CreateSlimBuilder();

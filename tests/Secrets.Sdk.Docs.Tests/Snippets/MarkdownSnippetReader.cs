@@ -77,7 +77,8 @@ internal static partial class MarkdownSnippetReader
         return comment.Groups["kind"].Value switch
         {
             "interface-members" => SnippetKind.InterfaceMembers,
-            var other => throw new FormatException($"{file}:{above + 1}: unknown snippet kind '{other}' (known: interface-members)."),
+            "library" => SnippetKind.Library,
+            var other => throw new FormatException($"{file}:{above + 1}: unknown snippet kind '{other}' (known: interface-members, library)."),
         };
     }
 

@@ -8,4 +8,7 @@ public enum SnippetKind
 
     /// <summary>Member declarations without bodies (a contract excerpt), compiled inside an interface.</summary>
     InterfaceMembers,
+
+    /// <summary>Type declarations only (for example a test class), compiled as a class library with the standard prelude.</summary>
+    Library,
 }

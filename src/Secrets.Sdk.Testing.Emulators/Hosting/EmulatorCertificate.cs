@@ -4,13 +4,13 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Secrets.Sdk.Testing.Emulators;
 
-/// <summary>Creates the emulator's TLS certificate at start: self-signed RSA 2048, valid for 127.0.0.1 and localhost for one day.</summary>
+/// <summary>The emulators' TLS certificates: self-signed RSA 2048, valid for 127.0.0.1 and localhost for one day, and an HTTP handler that trusts exactly one of them.</summary>
 public static class EmulatorCertificate
 {
     private static readonly Lazy<X509Certificate2> SharedCertificate = new(Create);
 
     /// <summary>Gets one certificate per process, created on first use (so a test run pays for one RSA key generation).</summary>
-    public static X509Certificate2 Shared => SharedCertificate.Value;
+    internal static X509Certificate2 Shared => SharedCertificate.Value;
 
     /// <summary>Creates a fresh self-signed server certificate with its private key.</summary>
     /// <returns>The certificate; the caller disposes it.</returns>
@@ -36,7 +36,7 @@ public static class EmulatorCertificate
     /// <param name="trusted">The emulator's certificate.</param>
     /// <param name="presented">The certificate the server presented.</param>
     /// <returns><see langword="true"/> when both are the same certificate.</returns>
-    public static bool IsSame(X509Certificate2 trusted, X509Certificate? presented) =>
+    internal static bool IsSame(X509Certificate2 trusted, X509Certificate? presented) =>
         presented is not null && trusted.RawDataMemory.Span.SequenceEqual(presented.GetRawCertData());
 
     /// <summary>Creates an HTTP handler that trusts exactly <paramref name="trusted"/> (for clients of the emulator).</summary>
