@@ -77,6 +77,40 @@ public sealed class PackageClosureTests
         Assert.DoesNotContain(closure, name => name.StartsWith("Google.", StringComparison.Ordinal) || name == "Newtonsoft.Json");
     }
 
+    [Theory]
+    [InlineData("Secrets.Sdk.Vault.Client")]
+    [InlineData("Secrets.Sdk.Encryption.VaultTransit")]
+    public void VaultTransitAndItsConnection_PullNoEngineHostingPollyOrVaultConfigurationBackend(string project)
+    {
+        var closure = Closure(project);
+
+        Assert.Contains("Secrets.Sdk.Http", closure);
+        Assert.Empty(closure.Intersect(["Secrets.Sdk", "Secrets.Sdk.Vault", "Polly.Core", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Diagnostics.HealthChecks"]));
+    }
+
+    [Fact]
+    public void VaultTransit_AddsOnlyTheVaultConnectionToTheEnvelopeAndHttpPackages()
+    {
+        // Whatever else is in the closure (Microsoft.Extensions.Configuration comes with Microsoft.Extensions.Http, for the
+        // kit's IHttpClientFactory hook) is Secrets.Sdk.Http's, not the Transit key's.
+        var added = Closure("Secrets.Sdk.Encryption.VaultTransit")
+            .Except(Closure("Secrets.Sdk.Encryption"))
+            .Except(Closure("Secrets.Sdk.Http"))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(["Secrets.Sdk.Encryption", "Secrets.Sdk.Http", "Secrets.Sdk.Vault.Client"], added);
+    }
+
+    [Fact]
+    public void VaultConfigurationBackend_SharesTheConnectionPackage()
+    {
+        var closure = Closure("Secrets.Sdk.Vault");
+
+        Assert.Contains("Secrets.Sdk", closure);
+        Assert.Contains("Secrets.Sdk.Vault.Client", closure);
+        Assert.DoesNotContain("Secrets.Sdk.Encryption.VaultTransit", closure);
+    }
+
     /// <summary>The names of every package and project in <paramref name="project"/>'s net10.0 closure.</summary>
     private static HashSet<string> Closure(string project)
     {

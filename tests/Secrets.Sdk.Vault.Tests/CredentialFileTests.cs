@@ -52,5 +52,5 @@ public sealed class CredentialFileTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static VaultConnection Connect(HostileServer server, VaultAuthentication authentication) =>
-        VaultConnection.Create(new VaultSourceOptions { Address = server.Address, Authentication = authentication }, new SecretLeaseOptions(), TimeProvider.System, NullLogger.Instance);
+        VaultConnection.Create(new VaultSourceOptions { Address = server.Address, Authentication = authentication }, new VaultTokenRenewalOptions(), TimeProvider.System, NullLogger.Instance);
 }

@@ -153,6 +153,6 @@ public sealed class HostileVaultTests
         var options = new VaultSourceOptions { Address = server.Address, Authentication = VaultAuthentication.Token(Token) };
         http?.Invoke(options.Http);
         configure?.Invoke(options);
-        return VaultConnection.Create(options, new SecretLeaseOptions(), TimeProvider.System, NullLogger.Instance);
+        return VaultConnection.Create(options, new VaultTokenRenewalOptions(), TimeProvider.System, NullLogger.Instance);
     }
 }

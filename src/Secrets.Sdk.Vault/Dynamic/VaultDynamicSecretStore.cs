@@ -47,7 +47,7 @@ internal sealed class VaultDynamicSecretStore : ILeasedSecretStore
             try
             {
                 var operation = new BackendOperation("GET " + requested.Name, requested.Name);
-                var response = await _connection.Client.SendAsync(HttpMethod.Get, requested.Name, null, VaultJsonContext.Default.VaultSecretResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
+                var response = await _connection.Client.SendAsync(HttpMethod.Get, requested.Name, null, VaultStoreJsonContext.Default.VaultSecretResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
                 if (response!.LeaseId is not { Length: > 0 } leaseId)
                 {
                     throw _connection.Client.Http.InvalidResponse(operation, "returned no lease_id; it is not a dynamic secret");
@@ -68,8 +68,8 @@ internal sealed class VaultDynamicSecretStore : ILeasedSecretStore
 
     public async ValueTask<SecretLease> RenewLeaseAsync(SecretLease lease, TimeSpan increment, CancellationToken cancellationToken)
     {
-        var body = VaultClient.Json(new VaultLeaseRequest { LeaseId = lease.LeaseId, Increment = (long)increment.TotalSeconds }, VaultJsonContext.Default.VaultLeaseRequest);
-        var response = await _connection.Client.SendAsync(HttpMethod.Put, "sys/leases/renew", body, VaultJsonContext.Default.VaultLeaseRenewResponse, cancellationToken).ConfigureAwait(false);
+        var body = VaultClient.Json(new VaultLeaseRequest { LeaseId = lease.LeaseId, Increment = (long)increment.TotalSeconds }, VaultStoreJsonContext.Default.VaultLeaseRequest);
+        var response = await _connection.Client.SendAsync(HttpMethod.Put, "sys/leases/renew", body, VaultStoreJsonContext.Default.VaultLeaseRenewResponse, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(response!.LeaseId))
         {
             throw _connection.Client.Http.MissingField(new BackendOperation("PUT sys/leases/renew"), "lease_id");
@@ -80,8 +80,8 @@ internal sealed class VaultDynamicSecretStore : ILeasedSecretStore
 
     public async ValueTask RevokeLeaseAsync(SecretLease lease, CancellationToken cancellationToken)
     {
-        var body = VaultClient.Json(new VaultLeaseRequest { LeaseId = lease.LeaseId }, VaultJsonContext.Default.VaultLeaseRequest);
-        await _connection.Client.SendAsync(HttpMethod.Put, "sys/leases/revoke", body, VaultJsonContext.Default.VaultLeaseRenewResponse, cancellationToken, allowNoContent: true).ConfigureAwait(false);
+        var body = VaultClient.Json(new VaultLeaseRequest { LeaseId = lease.LeaseId }, VaultStoreJsonContext.Default.VaultLeaseRequest);
+        await _connection.Client.SendAsync(HttpMethod.Put, "sys/leases/revoke", body, VaultStoreJsonContext.Default.VaultLeaseRenewResponse, cancellationToken, allowNoContent: true).ConfigureAwait(false);
     }
 
 }

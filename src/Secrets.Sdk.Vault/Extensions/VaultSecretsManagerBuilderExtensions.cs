@@ -7,8 +7,8 @@ public static class VaultSecretsManagerBuilderExtensions
 {
     /// <summary>
     /// Adds Vault KV paths and dynamic secrets. Each KV path is one source (so one failing path does not hide the others);
-    /// all dynamic secrets share one leased source. They share one connection and token, renewed through the engine's
-    /// lease manager and obtained again by login when needed.
+    /// all dynamic secrets share one leased source. They share one connection and token; the
+    /// token renews itself on the source's <c>Leases</c> settings and is obtained again by login when needed.
     /// </summary>
     /// <param name="builder">The secrets builder.</param>
     /// <param name="configure">Sets the address, authentication and paths.</param>
@@ -25,7 +25,7 @@ public static class VaultSecretsManagerBuilderExtensions
         // One connection (HTTP client and token) per provider, shared by this call's stores and disposed after them.
         VaultConnection Connection(SecretStoreContext context) => context.GetOrAddShared(
             options,
-            c => VaultConnection.Create(options, options.Leases, c.TimeProvider, c.LoggerFactory.CreateLogger("Secrets.Sdk.Vault")));
+            c => VaultConnection.Create(options, VaultTokenRenewal.FromLeases(options.Leases), c.TimeProvider, c.LoggerFactory.CreateLogger("Secrets.Sdk.Vault")));
 
         foreach (var path in options.KeyValuePaths)
         {

@@ -48,7 +48,7 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
         var results = new SecretMetadata?[names.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, names.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            var metadata = await Client.SendAsync(HttpMethod.Get, $"{_path.Mount}/metadata/{names[i]}", null, VaultJsonContext.Default.VaultKv2MetadataResponse, ct, allowNotFound: true, secretName: names[i]).ConfigureAwait(false);
+            var metadata = await Client.SendAsync(HttpMethod.Get, $"{_path.Mount}/metadata/{names[i]}", null, VaultStoreJsonContext.Default.VaultKv2MetadataResponse, ct, allowNotFound: true, secretName: names[i]).ConfigureAwait(false);
             if (metadata is null)
             {
                 // A named secret that does not exist is reported by its read, per secret.
@@ -103,7 +103,7 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
         if (version == 1)
         {
             var path = $"{_path.Mount}/{requested.Name}";
-            var response = await Client.SendAsync(HttpMethod.Get, path, null, VaultJsonContext.Default.VaultSecretResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
+            var response = await Client.SendAsync(HttpMethod.Get, path, null, VaultStoreJsonContext.Default.VaultSecretResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
             value = Client.Http.ReadSecretJson(response!.Data, new BackendOperation("GET " + path, requested.Name), "data");
         }
         else
@@ -111,7 +111,7 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
             var query = requested.Version is { } v ? "?version=" + v : string.Empty;
             var path = $"{_path.Mount}/data/{requested.Name}{query}";
             var operation = new BackendOperation("GET " + path, requested.Name);
-            var response = await Client.SendAsync(HttpMethod.Get, path, null, VaultJsonContext.Default.VaultKv2DataResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
+            var response = await Client.SendAsync(HttpMethod.Get, path, null, VaultStoreJsonContext.Default.VaultKv2DataResponse, cancellationToken, secretName: requested.Name).ConfigureAwait(false);
             var data = response!.Data ?? throw Client.Http.MissingField(operation, "data");
             value = Client.Http.ReadSecretJson(data.Data, operation, "data.data");
             if (data.Data.ValueKind != System.Text.Json.JsonValueKind.Object)
@@ -139,8 +139,8 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
             try
             {
                 probe = version == 1
-                    ? await Client.SendAsync(HttpMethod.Get, $"{_path.Mount}/{_path.Path}", null, VaultJsonContext.Default.VaultSecretResponse, cancellationToken, allowNotFound: true).ConfigureAwait(false)
-                    : await Client.SendAsync(HttpMethod.Get, $"{_path.Mount}/metadata/{_path.Path}", null, VaultJsonContext.Default.VaultKv2MetadataResponse, cancellationToken, allowNotFound: true).ConfigureAwait(false);
+                    ? await Client.SendAsync(HttpMethod.Get, $"{_path.Mount}/{_path.Path}", null, VaultStoreJsonContext.Default.VaultSecretResponse, cancellationToken, allowNotFound: true).ConfigureAwait(false)
+                    : await Client.SendAsync(HttpMethod.Get, $"{_path.Mount}/metadata/{_path.Path}", null, VaultStoreJsonContext.Default.VaultKv2MetadataResponse, cancellationToken, allowNotFound: true).ConfigureAwait(false);
             }
             catch (SecretStoreException ex) when (ex.Kind == SecretErrorKind.AccessDenied)
             {
@@ -166,7 +166,7 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
         VaultListResponse? listed;
         try
         {
-            listed = await Client.SendAsync(VaultClient.List, listPath.TrimEnd('/') + "/", null, VaultJsonContext.Default.VaultListResponse, cancellationToken, allowNotFound: true).ConfigureAwait(false);
+            listed = await Client.SendAsync(VaultClient.List, listPath.TrimEnd('/') + "/", null, VaultStoreJsonContext.Default.VaultListResponse, cancellationToken, allowNotFound: true).ConfigureAwait(false);
         }
         catch (SecretStoreException ex) when (ex.Kind == SecretErrorKind.AccessDenied)
         {
@@ -215,7 +215,7 @@ internal sealed partial class VaultKeyValueStore : ISecretStore
         try
         {
             // https://developer.hashicorp.com/vault/api-docs/system/internal-ui-mounts: allowed for any token with access to the path.
-            var mount = await Client.SendAsync(HttpMethod.Get, $"sys/internal/ui/mounts/{_path.Mount}/{_path.Path}", null, VaultJsonContext.Default.VaultMountResponse, cancellationToken, allowNotFound: true).ConfigureAwait(false);
+            var mount = await Client.SendAsync(HttpMethod.Get, $"sys/internal/ui/mounts/{_path.Mount}/{_path.Path}", null, VaultStoreJsonContext.Default.VaultMountResponse, cancellationToken, allowNotFound: true).ConfigureAwait(false);
             detected = mount?.Data?.Options?.GetValueOrDefault("version") == "1" ? 1 : 2;
         }
         catch (SecretStoreException ex) when (ex.Kind is SecretErrorKind.AccessDenied or SecretErrorKind.InvalidRequest)

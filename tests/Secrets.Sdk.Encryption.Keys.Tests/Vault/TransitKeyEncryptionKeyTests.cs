@@ -1,7 +1,7 @@
 using Secrets.Sdk.Testing.Emulators;
-using Secrets.Sdk.Encryption;
+using Secrets.Sdk.Vault;
 
-namespace Secrets.Sdk.Vault.Tests;
+namespace Secrets.Sdk.Encryption.Keys.Tests.Vault;
 
 public sealed class TransitKeyEncryptionKeyTests
 {
@@ -10,7 +10,7 @@ public sealed class TransitKeyEncryptionKeyTests
     [Fact]
     public async Task Envelope_RoundTripsThroughTransit_WithContextBound()
     {
-        await using var f = await VaultFixture.StartAsync();
+        await using var f = await TransitFixture.StartAsync();
         f.Vault.CreateTransitKey("orders");
         await using var kek = Kek(f);
         using var encryptor = new EnvelopeEncryptor(kek);
@@ -25,7 +25,7 @@ public sealed class TransitKeyEncryptionKeyTests
     [Fact]
     public async Task WrongAssociatedData_IsRefusedByTransit()
     {
-        await using var f = await VaultFixture.StartAsync();
+        await using var f = await TransitFixture.StartAsync();
         f.Vault.CreateTransitKey("orders");
         await using var kek = Kek(f);
         var wrapped = await kek.WrapKeyAsync(new byte[32], Context, default);
@@ -39,7 +39,7 @@ public sealed class TransitKeyEncryptionKeyTests
     [Fact]
     public async Task KeyRotation_RewrapMovesToNewVersion_MinDecryptionVersionRefusesOldOne()
     {
-        await using var f = await VaultFixture.StartAsync();
+        await using var f = await TransitFixture.StartAsync();
         f.Vault.CreateTransitKey("orders");
         await using var kek = Kek(f);
         using var encryptor = new EnvelopeEncryptor(kek);
@@ -64,7 +64,7 @@ public sealed class TransitKeyEncryptionKeyTests
     [Fact]
     public async Task GenerateWithoutContext_UsesDatakeyPlaintext()
     {
-        await using var f = await VaultFixture.StartAsync();
+        await using var f = await TransitFixture.StartAsync();
         f.Vault.CreateTransitKey("orders");
         await using var kek = Kek(f);
 
@@ -75,7 +75,7 @@ public sealed class TransitKeyEncryptionKeyTests
         Assert.Equal(1, f.Vault.Count("POST transit/datakey/plaintext/orders"));
     }
 
-    private static VaultTransitKeyEncryptionKey Kek(VaultFixture f) => new(new VaultTransitOptions
+    private static VaultTransitKeyEncryptionKey Kek(TransitFixture f) => new(new VaultTransitOptions
     {
         Address = f.Vault.Address,
         Authentication = VaultAuthentication.Token(VaultEmulator.RootToken),

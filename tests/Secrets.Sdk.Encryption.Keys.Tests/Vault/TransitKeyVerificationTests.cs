@@ -1,8 +1,8 @@
 using System.Text;
 using Secrets.Sdk.Testing.Emulators;
-using Secrets.Sdk.Encryption;
+using Secrets.Sdk.Vault;
 
-namespace Secrets.Sdk.Vault.Tests;
+namespace Secrets.Sdk.Encryption.Keys.Tests.Vault;
 
 /// <summary>
 /// The version in a message's Transit key id is checked against the <c>vault:vN:</c> ciphertext it labels, and the decrypt
@@ -16,7 +16,7 @@ public sealed class TransitKeyVerificationTests
     [Fact]
     public async Task V1CiphertextRelabelledAsV2_FailsAMinimumVersion2Policy_WithoutAskingVault()
     {
-        await using var f = await VaultFixture.StartAsync();
+        await using var f = await TransitFixture.StartAsync();
         f.Vault.CreateTransitKey("orders");
         await using var kek = Kek(f);
         var message = await SealAsync(new RelabellingKek(kek, "transit/orders:v2"));
@@ -31,7 +31,7 @@ public sealed class TransitKeyVerificationTests
     [Fact]
     public async Task RelabelledWrappedKey_IsRefusedByTheKek_NamingBothKeyIdsButNoData()
     {
-        await using var f = await VaultFixture.StartAsync();
+        await using var f = await TransitFixture.StartAsync();
         f.Vault.CreateTransitKey("orders");
         await using var kek = Kek(f);
         var wrapped = await kek.WrapKeyAsync(new byte[32], Context, default);
@@ -52,7 +52,7 @@ public sealed class TransitKeyVerificationTests
     [Fact]
     public async Task WrappedKeyWithoutTransitPrefix_OrWithoutVersionInItsKeyId_IsRefused()
     {
-        await using var f = await VaultFixture.StartAsync();
+        await using var f = await TransitFixture.StartAsync();
         f.Vault.CreateTransitKey("orders");
         await using var kek = Kek(f);
         var wrapped = await kek.WrapKeyAsync(new byte[32], Context, default);
@@ -68,7 +68,7 @@ public sealed class TransitKeyVerificationTests
     [Fact]
     public async Task RotatedKey_StillUnwrapsOldDataKeysByTheirVersion_AndThePolicyUsesTheVerifiedVersion()
     {
-        await using var f = await VaultFixture.StartAsync();
+        await using var f = await TransitFixture.StartAsync();
         f.Vault.CreateTransitKey("orders");
         await using var kek = Kek(f);
         var v1 = await kek.WrapKeyAsync(Enumerable.Repeat((byte)1, 32).ToArray(), Context, default);
@@ -95,7 +95,7 @@ public sealed class TransitKeyVerificationTests
     [InlineData("decrypt/orders", "plaintext", "%%not-base64%%", "'plaintext' that is not base64")]
     public async Task MalformedTransitAnswer_IsAnInvalidResponse_NamingTheKey(string operation, string field, string value, string expected)
     {
-        await using var f = await VaultFixture.StartAsync();
+        await using var f = await TransitFixture.StartAsync();
         f.Vault.CreateTransitKey("orders");
         await using var kek = Kek(f);
         var wrapped = await kek.WrapKeyAsync(new byte[32], Context, default);
@@ -132,7 +132,7 @@ public sealed class TransitKeyVerificationTests
         return await encryptor.EncryptAsync("payload"u8.ToArray(), Context);
     }
 
-    private static VaultTransitKeyEncryptionKey Kek(VaultFixture f) => new(new VaultTransitOptions
+    private static VaultTransitKeyEncryptionKey Kek(TransitFixture f) => new(new VaultTransitOptions
     {
         Address = f.Vault.Address,
         Authentication = VaultAuthentication.Token(VaultEmulator.RootToken),

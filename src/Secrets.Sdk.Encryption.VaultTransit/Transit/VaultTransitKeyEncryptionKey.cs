@@ -34,10 +34,14 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
     {
     }
 
-    /// <summary>Creates the KEK, reading environment defaults through <paramref name="environment"/> (a seam for tests).</summary>
+    /// <summary>
+    /// Creates the KEK, reading environment defaults through <paramref name="environment"/> and renewing its token with
+    /// <paramref name="tokenRenewal"/> (seams for tests).
+    /// </summary>
     /// <param name="options">The options.</param>
     /// <param name="environment">Reads an environment variable; <see langword="null"/> for the process environment.</param>
-    internal VaultTransitKeyEncryptionKey(VaultTransitOptions options, Func<string, string?>? environment)
+    /// <param name="tokenRenewal">When the token is renewed and replaced; <see langword="null"/> for the defaults.</param>
+    internal VaultTransitKeyEncryptionKey(VaultTransitOptions options, Func<string, string?>? environment, VaultTokenRenewalOptions? tokenRenewal = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(options.KeyName))
@@ -48,7 +52,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
         VaultEndpoint.ApplyEnvironmentDefaults(options, environment);
         VaultEndpoint.Validate(options);
         var logger = options.LoggerFactory?.CreateLogger("Secrets.Sdk.Vault") ?? NullLogger.Instance;
-        _connection = VaultConnection.Create(options, new SecretLeaseOptions(), options.TimeProvider, logger);
+        _connection = VaultConnection.Create(options, tokenRenewal ?? new VaultTokenRenewalOptions(), options.TimeProvider, logger);
         _mount = options.Mount.Trim('/');
         _key = options.KeyName;
     }
@@ -69,7 +73,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
         ArgumentNullException.ThrowIfNull(context);
         if (context.Count == 0)
         {
-            var body = VaultClient.Json(new VaultTransitRequest { Bits = keySizeBytes * 8 }, VaultJsonContext.Default.VaultTransitRequest);
+            var body = VaultClient.Json(new VaultTransitRequest { Bits = keySizeBytes * 8 }, VaultTransitJsonContext.Default.VaultTransitRequest);
             var response = await SendAsync($"datakey/plaintext/{_key}", body, cancellationToken).ConfigureAwait(false);
             var plaintext = DecodePlaintext(response.Plaintext ?? throw Missing("plaintext"));
             try
@@ -98,7 +102,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
     /// <inheritdoc/>
     public async ValueTask<WrappedDataKey> WrapKeyAsync(ReadOnlyMemory<byte> dataKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken)
     {
-        var body = VaultClient.Json(new VaultTransitRequest { Plaintext = Convert.ToBase64String(dataKey.Span), AssociatedData = AssociatedData(context) }, VaultJsonContext.Default.VaultTransitRequest);
+        var body = VaultClient.Json(new VaultTransitRequest { Plaintext = Convert.ToBase64String(dataKey.Span), AssociatedData = AssociatedData(context) }, VaultTransitJsonContext.Default.VaultTransitRequest);
         return Wrapped(await SendAsync($"encrypt/{_key}", body, cancellationToken).ConfigureAwait(false));
     }
 
@@ -107,7 +111,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
     {
         ArgumentNullException.ThrowIfNull(wrappedKey);
         var ciphertext = VerifiedCiphertext(wrappedKey);
-        var body = VaultClient.Json(new VaultTransitRequest { Ciphertext = ciphertext, AssociatedData = AssociatedData(context) }, VaultJsonContext.Default.VaultTransitRequest);
+        var body = VaultClient.Json(new VaultTransitRequest { Ciphertext = ciphertext, AssociatedData = AssociatedData(context) }, VaultTransitJsonContext.Default.VaultTransitRequest);
         VaultTransitData response;
         try
         {
@@ -137,7 +141,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
     public async ValueTask<WrappedDataKey> RewrapAsync(WrappedDataKey wrappedKey, IReadOnlyDictionary<string, string> context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(wrappedKey);
-        var body = VaultClient.Json(new VaultTransitRequest { Ciphertext = VerifiedCiphertext(wrappedKey), AssociatedData = AssociatedData(context) }, VaultJsonContext.Default.VaultTransitRequest);
+        var body = VaultClient.Json(new VaultTransitRequest { Ciphertext = VerifiedCiphertext(wrappedKey), AssociatedData = AssociatedData(context) }, VaultTransitJsonContext.Default.VaultTransitRequest);
         return Wrapped(await SendAsync($"rewrap/{_key}", body, cancellationToken).ConfigureAwait(false));
     }
 
@@ -146,7 +150,7 @@ public sealed class VaultTransitKeyEncryptionKey : IKeyEncryptionKey, IAsyncDisp
 
     private async Task<VaultTransitData> SendAsync(string operation, byte[] body, CancellationToken cancellationToken)
     {
-        var response = await _connection.Client.SendAsync(HttpMethod.Post, $"{_mount}/{operation}", body, VaultJsonContext.Default.VaultTransitResponse, cancellationToken).ConfigureAwait(false);
+        var response = await _connection.Client.SendAsync(HttpMethod.Post, $"{_mount}/{operation}", body, VaultTransitJsonContext.Default.VaultTransitResponse, cancellationToken).ConfigureAwait(false);
         return response?.Data ?? throw Missing("data");
     }
 

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Secrets.Sdk.Testing.Emulators;
+using Secrets.Sdk.Vault;
 
-namespace Secrets.Sdk.Vault.Tests;
+namespace Secrets.Sdk.Encryption.Keys.Tests.Vault;
 
 /// <summary>
 /// The Transit KEK takes <c>VAULT_ADDR</c>, <c>VAULT_TOKEN</c>, <c>VAULT_NAMESPACE</c> and <c>VAULT_CACERT</c> like
@@ -15,7 +16,7 @@ public sealed class TransitEnvironmentDefaultsTests
     [Fact]
     public async Task AddressTokenNamespaceAndCa_ComeFromTheEnvironment_WhenUnset()
     {
-        await using var f = await VaultFixture.StartAsync();
+        await using var f = await TransitFixture.StartAsync();
         f.Vault.CreateTransitKey("orders");
         var caFile = Path.GetTempFileName();
         await File.WriteAllTextAsync(caFile, SelfSignedPem());
@@ -49,7 +50,7 @@ public sealed class TransitEnvironmentDefaultsTests
     [Fact]
     public async Task ExplicitSettings_WinOverTheEnvironment()
     {
-        await using var f = await VaultFixture.StartAsync();
+        await using var f = await TransitFixture.StartAsync();
         f.Vault.CreateTransitKey("orders");
         var options = new VaultTransitOptions
         {

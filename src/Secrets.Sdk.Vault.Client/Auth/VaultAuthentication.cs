@@ -1,8 +1,9 @@
 namespace Secrets.Sdk.Vault;
 
 /// <summary>
-/// How Secrets.Sdk authenticates to Vault. The token it gets is renewed through the engine's lease manager and, for
-/// login methods, obtained again when renewal fails, the max TTL is reached, or Vault answers 403.
+/// How Secrets.Sdk authenticates to Vault (<c>AddVault</c> and the Transit key-encryption key alike). The token it gets
+/// is renewed before it expires and, for login methods and token files, obtained again when renewal fails, the max TTL
+/// is reached, or Vault answers 403.
 /// </summary>
 public abstract class VaultAuthentication
 {

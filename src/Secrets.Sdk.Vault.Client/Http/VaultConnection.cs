@@ -4,9 +4,10 @@ using Secrets.Sdk.Http;
 namespace Secrets.Sdk.Vault;
 
 /// <summary>
-/// One HTTP client and token lifecycle, shared by the stores of one <c>AddVault</c> call within one configuration provider
-/// (through <see cref="SecretStoreContext.GetOrAddShared{T}"/>), and disposed by that provider after its stores. The
-/// HTTP client comes from the backend kit (<see cref="BackendHttpClientFactory"/>), with Vault's TLS settings applied.
+/// One HTTP client and token lifecycle: shared by the stores of one <c>AddVault</c> call within one configuration
+/// provider (and disposed by that provider after its stores), or owned by one Transit key-encryption key. The HTTP
+/// client comes from the backend kit (<see cref="BackendHttpClientFactory"/>), with Vault's TLS settings applied; the
+/// token renews itself (<see cref="VaultTokenManager"/>), with or without the engine.
 /// </summary>
 internal sealed partial class VaultConnection : IAsyncDisposable
 {
@@ -23,7 +24,7 @@ internal sealed partial class VaultConnection : IAsyncDisposable
     public VaultTokenManager Tokens { get; }
 
     /// <summary>Connects to the validated <paramref name="endpoint"/> (address, namespace, authentication, TLS, HTTP options).</summary>
-    public static VaultConnection Create(IVaultEndpointOptions endpoint, SecretLeaseOptions leases, TimeProvider time, ILogger logger)
+    public static VaultConnection Create(IVaultEndpointOptions endpoint, VaultTokenRenewalOptions tokenRenewal, TimeProvider time, ILogger logger)
     {
         var address = endpoint.Address ?? throw new ArgumentException("Vault's Address is not set (nor VAULT_ADDR).", nameof(endpoint));
         var authentication = endpoint.Authentication ?? throw new ArgumentException("Vault Authentication is not set (nor VAULT_TOKEN).", nameof(endpoint));
@@ -39,7 +40,7 @@ internal sealed partial class VaultConnection : IAsyncDisposable
         var redirects = endpoint.FollowStandbyRedirect ? BackendRedirectPolicy.SameSchemeOnce : BackendRedirectPolicy.Never;
         var backend = BackendHttpClient.Create(address, "Vault", "vault:" + UrlRedaction.Redact(address), http, redirects, time);
         var client = new VaultClient(backend, endpoint.Namespace);
-        var tokens = new VaultTokenManager(client, authentication, leases, time, logger);
+        var tokens = new VaultTokenManager(client, authentication, tokenRenewal, time, logger);
         return new VaultConnection(client, tokens);
     }
 

@@ -4,7 +4,7 @@ namespace Secrets.Sdk.Vault;
 
 /// <summary>
 /// The Vault CLI's environment defaults (<c>VAULT_ADDR</c>, <c>VAULT_NAMESPACE</c>, <c>VAULT_TOKEN</c>,
-/// <c>VAULT_CACERT</c>) and the address checks, applied alike by <c>AddVault</c> and <see cref="VaultTransitKeyEncryptionKey"/>.
+/// <c>VAULT_CACERT</c>) and the address checks, applied alike by <c>AddVault</c> and the Transit key-encryption key.
 /// </summary>
 internal static class VaultEndpoint
 {

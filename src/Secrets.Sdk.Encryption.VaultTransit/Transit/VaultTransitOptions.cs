@@ -47,6 +47,6 @@ public sealed class VaultTransitOptions : IVaultEndpointOptions
     /// <summary>Gets or sets where the connection logs (for example the plain-HTTP warning). Default: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>Gets or sets the clock for token leases.</summary>
+    /// <summary>Gets or sets the clock the token's renewal and new logins run on.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
