@@ -20,6 +20,7 @@ internal sealed partial class VaultTokenManager : IAsyncDisposable
     private readonly VaultTokenRenewalOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly string _source;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _revocations = new();
@@ -35,6 +36,7 @@ internal sealed partial class VaultTokenManager : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
+        _source = client.Name + " token";
         client.Tokens = this;
     }
 
@@ -145,6 +147,7 @@ internal sealed partial class VaultTokenManager : IAsyncDisposable
         var ct = _stopping.Token;
         var failures = 0;
         var lastLogin = _time.GetUtcNow();
+        SecretLease? expiredReported = null;
         try
         {
             while (!ct.IsCancellationRequested)
@@ -167,6 +170,13 @@ internal sealed partial class VaultTokenManager : IAsyncDisposable
                 }
 
                 now = _time.GetUtcNow();
+                if (now >= lease.ExpiresAt && !ReferenceEquals(expiredReported, state.Lease))
+                {
+                    expiredReported = state.Lease;
+                    LogExpired(_logger, _client.Name, lease.LeaseId);
+                    VaultTokenTelemetry.Count(_source, "Expired");
+                }
+
                 var mustLogin = !lease.Renewable || now >= lease.ExpiresAt || failures >= _options.MaxRenewalFailures;
                 if (!mustLogin)
                 {
@@ -179,15 +189,18 @@ internal sealed partial class VaultTokenManager : IAsyncDisposable
                         if (renewed.Duration > _options.MinimumRenewal && renewed.Duration + TimeSpan.FromSeconds(1) >= requested)
                         {
                             LogRenewed(_logger, _client.Name, renewed.LeaseId, renewed.Duration);
+                            VaultTokenTelemetry.Count(_source, "Renewed");
                             continue;
                         }
 
                         LogCapped(_logger, _client.Name, renewed.LeaseId, renewed.Duration); // Max TTL: only a new login extends it.
+                        VaultTokenTelemetry.Count(_source, "RenewalCapped");
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                     {
                         failures++;
                         LogRenewalFailed(_logger, _client.Name, lease.LeaseId, failures, ex.GetType().Name, ex.Message);
+                        VaultTokenTelemetry.Count(_source, "RenewalFailed");
                         var stillTime = _time.GetUtcNow() < lease.ExpiresAt - ExpiryThreshold(lease);
                         if (!IsDeadToken(ex) && failures < _options.MaxRenewalFailures && stillTime)
                         {
@@ -200,6 +213,7 @@ internal sealed partial class VaultTokenManager : IAsyncDisposable
                 {
                     // A fixed token cannot be replaced: say so once, then nothing is left to do (requests fail with Vault's 403).
                     LogCannotReplace(_logger, _client.Name, lease.LeaseId, _authentication.ToString() ?? "token", lease.ExpiresAt);
+                    VaultTokenTelemetry.Count(_source, "RotationFailed");
                     await replaced.WaitAsync(ct).ConfigureAwait(false);
                     continue;
                 }
@@ -242,6 +256,7 @@ internal sealed partial class VaultTokenManager : IAsyncDisposable
                     var replacement = await LoginCoreAsync(ct).ConfigureAwait(false);
                     Replace(replacement);
                     LogLoggedIn(_logger, _client.Name, replacement.Lease.LeaseId, replacement.Lease.Duration);
+                    VaultTokenTelemetry.Count(_source, "Rotated");
                 }
                 finally
                 {
@@ -258,6 +273,7 @@ internal sealed partial class VaultTokenManager : IAsyncDisposable
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 LogLoginFailed(_logger, _client.Name, _authentication.ToString() ?? "login", retryDelay, ex.GetType().Name, ex.Message);
+                VaultTokenTelemetry.Count(_source, "RotationFailed");
                 await Task.Delay(retryDelay, _time, ct).ConfigureAwait(false);
                 var next = TimeSpan.FromMilliseconds(retryDelay.TotalMilliseconds * 1.5);
                 retryDelay = next < _options.MaxLoginRetryDelay ? next : _options.MaxLoginRetryDelay;
@@ -339,12 +355,14 @@ internal sealed partial class VaultTokenManager : IAsyncDisposable
         {
             await _client.SendAsync(HttpMethod.Post, "auth/token/revoke-self", null, VaultJsonContext.Default.VaultAuthResponse, stopping ? CancellationToken.None : _stopping.Token, token: replaced.Token, allowNoContent: true).ConfigureAwait(false);
             LogRevoked(_logger, _client.Name, replaced.Lease.LeaseId);
+            VaultTokenTelemetry.Count(_source, "Revoked");
         }
 #pragma warning disable CA1031 // A failed revocation is reported; the token expires on its own.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             LogRevokeFailed(_logger, _client.Name, replaced.Lease.LeaseId, ex.GetType().Name, ex.Message);
+            VaultTokenTelemetry.Count(_source, "RevocationFailed");
         }
     }
 
@@ -392,6 +410,9 @@ internal sealed partial class VaultTokenManager : IAsyncDisposable
 
     [LoggerMessage(4109, LogLevel.Debug, "{Vault}: revoking replaced token {Accessor} failed ({ErrorType}: {ErrorMessage}); it expires on its own.")]
     private static partial void LogRevokeFailed(ILogger logger, string vault, string accessor, string errorType, string errorMessage);
+
+    [LoggerMessage(4110, LogLevel.Error, "{Vault}: token {Accessor} expired before it could be renewed or replaced.")]
+    private static partial void LogExpired(ILogger logger, string vault, string accessor);
 
     /// <summary>A token and its lease (the lease id is the token's accessor, safe to log).</summary>
     private sealed record TokenState(string Token, SecretLease Lease);
