@@ -100,10 +100,9 @@ public sealed class BackendHttpOptions
     /// <summary>
     /// Gets or sets a value indicating whether this client shares its endpoint's throttle gate with every other client in
     /// the process talking to the same endpoint on the same clock: one throttled answer backs them all off. Default:
-    /// <see langword="false"/> for now (opt-in): with AWS's throttling answers a retry was seen stalling until its attempt
-    /// timeout, which is not understood yet.
+    /// <see langword="true"/>.
     /// </summary>
-    public bool ShareThrottleGate { get; set; }
+    public bool ShareThrottleGate { get; set; } = true;
 
     /// <summary>
     /// Gets or sets the first back-off of the throttle gate after a throttled answer without <c>Retry-After</c>; it doubles

@@ -100,7 +100,10 @@ internal sealed class ThrottleGate
                         return (null, left);
                     }
 
-                    delay = left;
+                    // Whole milliseconds, rounded up: timers (the system's and test clocks alike) count whole
+                    // milliseconds, so a wait for the exact remainder can end a fraction early and a sub-millisecond
+                    // rest would then be a zero-length wait, over and over, until the clock moves on.
+                    delay = TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds));
                 }
                 else if (!_needsProbe)
                 {
