@@ -43,9 +43,11 @@ internal static class TransferProgress
         }
 
         // On the thread pool, so a transfer that completes synchronously still lets the threshold be seen; when both are
-        // done, the threshold wins and the bar is drawn (at 100%).
+        // done, the threshold wins and the bar is drawn (at 100%). WhenAny may name the transfer even when the threshold
+        // was crossed first (its continuation on the transfer can run before the one on the threshold, which runs
+        // asynchronously), so the threshold is checked again.
         var work = Task.Run(() => transfer(counted));
-        if (await Task.WhenAny(large.Task, work).ConfigureAwait(false) == work)
+        if (await Task.WhenAny(large.Task, work).ConfigureAwait(false) == work && !large.Task.IsCompleted)
         {
             await work.ConfigureAwait(false);
             return;
