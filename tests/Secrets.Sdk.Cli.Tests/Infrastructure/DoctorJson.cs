@@ -21,7 +21,9 @@ internal static class DoctorJson
         AssertShape(source, instances);
         Assert.Equal((name, type, true), (source.GetProperty("source").GetString(), source.GetProperty("type").GetString(), source.GetProperty("usable").GetBoolean()));
         Assert.Equal((true, true, true), (Flag(source, "reachable"), Flag(source, "authenticated"), Flag(source, "canList")));
-        Assert.True(source.GetProperty("latencyMilliseconds").GetDouble() >= 0);
+        // A healthy source was answered, so its latency is measured (a number, not null) and within the kit's 30 s request timeout.
+        Assert.Equal(JsonValueKind.Number, source.GetProperty("latencyMilliseconds").ValueKind);
+        Assert.InRange(source.GetProperty("latencyMilliseconds").GetDouble(), 0, 30_000);
         Assert.InRange(source.GetProperty("clockSkewSeconds").GetDouble(), -2, 2);
         return source;
     }
