@@ -21,15 +21,32 @@ public sealed class PackageClosureTests
     }
 
     [Theory]
+    [InlineData("Secrets.Sdk.Http")]
     [InlineData("Secrets.Sdk.Encryption")]
     [InlineData("Secrets.Sdk.Encryption.DependencyInjection")]
     [InlineData("Secrets.Sdk.Encryption.AwsKms")]
-    public void EncryptOnlyPackages_PullNoEngineConfigurationHostingOrPolly(string project)
+    [InlineData("Secrets.Sdk.Encryption.GcpKms")]
+    [InlineData("Secrets.Sdk.Encryption.VaultTransit")]
+    [InlineData("Secrets.Sdk.Gcp.Client")]
+    [InlineData("Secrets.Sdk.Vault.Client")]
+    public void EncryptOnlyPackagesAndTheirConnections_PullNoEngineConfigurationHostingOrPolly(string project)
     {
         var closure = Closure(project);
 
         Assert.Contains("Secrets.Sdk.Abstractions", closure);
         Assert.Empty(closure.Intersect(EngineAndHosting));
+    }
+
+    [Fact]
+    public void AzureKeyVaultKek_AddsNothingToAzureIdentitysOwnClosureButTheEnvelopeAndHttpPackages()
+    {
+        // Azure.Core itself (1.5x) depends on Microsoft.Extensions.Hosting.Abstractions and Configuration.Abstractions;
+        // what this package adds on top of Azure.Identity must be ours and small.
+        var closure = Closure("Secrets.Sdk.Encryption.AzureKeyVault");
+        var added = closure.Except(Closure("Secrets.Sdk.Encryption.AzureKeyVault", from: "Azure.Identity")).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["Secrets.Sdk.Abstractions", "Secrets.Sdk.Encryption", "Secrets.Sdk.Http"], added);
+        Assert.Empty(closure.Intersect(EngineAndHosting.Except(["Microsoft.Extensions.Hosting.Abstractions"])));
     }
 
     [Fact]
@@ -45,16 +62,20 @@ public sealed class PackageClosureTests
     [Theory]
     [InlineData("Secrets.Sdk.Encryption.GcpKms")]
     [InlineData("Secrets.Sdk.Gcp.Client")]
-    public void GcpKmsAndCredentials_PullNoEngineHostingOrPolly(string project)
+    public void GcpKmsAndCredentials_SendThroughTheBackendKit(string project)
     {
-        // Configuration itself comes with Secrets.Sdk.Http (Microsoft.Extensions.Http), as for the Azure Key Vault KEK.
         var closure = Closure(project);
 
         Assert.Contains("Secrets.Sdk.Http", closure);
-        Assert.DoesNotContain("Secrets.Sdk", closure);
-        Assert.DoesNotContain("Polly.Core", closure);
-        Assert.DoesNotContain("Microsoft.Extensions.Hosting.Abstractions", closure);
-        Assert.DoesNotContain("Microsoft.Extensions.Diagnostics.HealthChecks", closure);
+        Assert.DoesNotContain("Secrets.Sdk.Gcp", closure);
+    }
+
+    [Fact]
+    public void BackendKit_TakesNoPackageButAbstractions()
+    {
+        // The kit takes a Func<HttpClient> for IHttpClientFactory users, not the interface: Microsoft.Extensions.Http would
+        // bring DI, Options, Logging and Configuration (through Microsoft.Extensions.Diagnostics) into every KEK's closure.
+        Assert.Equal(["Secrets.Sdk.Abstractions"], Closure("Secrets.Sdk.Http"));
     }
 
     [Fact]
@@ -80,25 +101,23 @@ public sealed class PackageClosureTests
     [Theory]
     [InlineData("Secrets.Sdk.Vault.Client")]
     [InlineData("Secrets.Sdk.Encryption.VaultTransit")]
-    public void VaultTransitAndItsConnection_PullNoEngineHostingPollyOrVaultConfigurationBackend(string project)
+    public void VaultTransitAndItsConnection_PullNoVaultConfigurationBackend(string project)
     {
         var closure = Closure(project);
 
         Assert.Contains("Secrets.Sdk.Http", closure);
-        Assert.Empty(closure.Intersect(["Secrets.Sdk", "Secrets.Sdk.Vault", "Polly.Core", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Diagnostics.HealthChecks"]));
+        Assert.DoesNotContain("Secrets.Sdk.Vault", closure);
     }
 
     [Fact]
     public void VaultTransit_AddsOnlyTheVaultConnectionToTheEnvelopeAndHttpPackages()
     {
-        // Whatever else is in the closure (Microsoft.Extensions.Configuration comes with Microsoft.Extensions.Http, for the
-        // kit's IHttpClientFactory hook) is Secrets.Sdk.Http's, not the Transit key's.
         var added = Closure("Secrets.Sdk.Encryption.VaultTransit")
             .Except(Closure("Secrets.Sdk.Encryption"))
-            .Except(Closure("Secrets.Sdk.Http"))
+            .Except(Closure("Secrets.Sdk.Vault.Client"))
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(["Secrets.Sdk.Encryption", "Secrets.Sdk.Http", "Secrets.Sdk.Vault.Client"], added);
+        Assert.Equal(["Secrets.Sdk.Encryption", "Secrets.Sdk.Vault.Client"], added);
     }
 
     [Fact]
@@ -111,14 +130,40 @@ public sealed class PackageClosureTests
         Assert.DoesNotContain("Secrets.Sdk.Encryption.VaultTransit", closure);
     }
 
-    /// <summary>The names of every package and project in <paramref name="project"/>'s net10.0 closure.</summary>
-    private static HashSet<string> Closure(string project)
+    /// <summary>
+    /// The names of every package and project a consumer of <paramref name="project"/> gets on net10.0: everything reached
+    /// from its project references and its package references that are not private (analyzers and build tools are), or
+    /// only what <paramref name="from"/>, one package in that graph, reaches.
+    /// </summary>
+    private static HashSet<string> Closure(string project, string? from = null)
     {
         var assets = Path.Combine(RepositoryRoot(), "src", project, "obj", "project.assets.json");
         Assert.True(File.Exists(assets), $"{assets} is missing: restore the solution first.");
         using var document = JsonDocument.Parse(File.ReadAllText(assets));
-        var target = document.RootElement.GetProperty("targets").EnumerateObject().Single(t => t.Name == "net10.0");
-        return target.Value.EnumerateObject().Select(library => library.Name[..library.Name.IndexOf('/', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
+        var graph = document.RootElement.GetProperty("targets").GetProperty("net10.0").EnumerateObject().ToDictionary(
+            library => library.Name[..library.Name.IndexOf('/', StringComparison.Ordinal)],
+            library => library.Value,
+            StringComparer.Ordinal);
+        var roots = from is not null
+            ? [from]
+            : graph.Where(library => library.Value.GetProperty("type").GetString() == "project").Select(library => library.Key)
+                .Concat(document.RootElement.GetProperty("project").GetProperty("frameworks").GetProperty("net10.0").GetProperty("dependencies").EnumerateObject()
+                    .Where(reference => !(reference.Value.TryGetProperty("suppressParent", out var suppress) && suppress.GetString() == "All"))
+                    .Select(reference => reference.Name));
+        var closure = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(roots);
+        while (pending.TryPop(out var name))
+        {
+            if (closure.Add(name) && graph.TryGetValue(name, out var library) && library.TryGetProperty("dependencies", out var dependencies))
+            {
+                foreach (var dependency in dependencies.EnumerateObject())
+                {
+                    pending.Push(dependency.Name);
+                }
+            }
+        }
+
+        return closure;
     }
 
     private static string RepositoryRoot()

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Secrets.Sdk.Http.Tests;
 
 public sealed class ClientFactoryTests
@@ -36,13 +38,34 @@ public sealed class ClientFactoryTests
     }
 
     [Fact]
-    public void HttpClientFactory_IsUsedWithItsName()
+    public void CreateClient_TakesANamedClientFromIHttpClientFactory_AndOwnsItsAddressAndTimeout()
     {
-        var factory = new SingleClientFactory(() => new HttpClient());
-        using var client = BackendHttpClientFactory.CreateHttpClient(new Uri("https://kv.example/"), new BackendHttpOptions { HttpClientFactory = factory, HttpClientName = "secrets" });
+        var services = new ServiceCollection();
+        services.AddHttpClient("secrets", c =>
+        {
+            c.DefaultRequestHeaders.Add("X-Configured-By", "factory");
+            c.Timeout = TimeSpan.FromSeconds(7);
+        }).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IHttpClientFactory>();
+        var created = 0;
 
-        Assert.Equal(["secrets"], factory.Names);
+        using var client = BackendHttpClientFactory.CreateHttpClient(
+            new Uri("https://kv.example"),
+            new BackendHttpOptions { CreateClient = () => { created++; return factory.CreateClient("secrets"); } });
+
+        Assert.Equal(1, created);
+        Assert.Equal(["factory"], client.DefaultRequestHeaders.GetValues("X-Configured-By"));
         Assert.Equal(new Uri("https://kv.example/"), client.BaseAddress);
+        Assert.Equal(Timeout.InfiniteTimeSpan, client.Timeout);
+    }
+
+    [Fact]
+    public void CreateClient_ReturningNull_IsAClearError()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => BackendHttpClientFactory.CreateHttpClient(new Uri("https://kv.example"), new BackendHttpOptions { CreateClient = () => null! }));
+
+        Assert.Contains("CreateClient returned null", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -52,7 +52,7 @@ public sealed class AwsSecretsManagerSourceOptions : SecretSourceOptions
 
     /// <summary>
     /// Gets the HTTP connection settings, limits (response and secret size, ListSecrets pages) and hooks (own handler,
-    /// <see cref="System.Net.Http.IHttpClientFactory"/>, proxy, CA bundle). Plain HTTP is accepted only to a loopback
+    /// a client from <c>IHttpClientFactory</c> through <see cref="BackendHttpOptions.CreateClient"/>, proxy, CA bundle). Plain HTTP is accepted only to a loopback
     /// <see cref="ServiceUrl"/> unless <see cref="BackendHttpOptions.AllowInsecureHttp"/> is set. Its
     /// <c>MaxSecretBytes</c> follows this source's <see cref="SecretSourceOptions.MaxSecretBytes"/>.
     /// </summary>

@@ -29,7 +29,7 @@ internal sealed class ObservingHandler : DelegatingHandler
     /// <param name="time">The clock.</param>
     public static void Attach(BackendHttpOptions options, HttpObservations observations, TimeProvider time)
     {
-        if (options.CreateHandler is null && options.HttpClientFactory is null)
+        if (options.CreateHandler is null && options.CreateClient is null)
         {
             options.CreateHandler = () => new ObservingHandler(options, observations, time);
         }

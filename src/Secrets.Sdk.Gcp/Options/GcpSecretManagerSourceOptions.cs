@@ -78,8 +78,9 @@ public sealed class GcpSecretManagerSourceOptions : SecretSourceOptions
     public int PageSize { get; set; } = 500;
 
     /// <summary>
-    /// Gets the HTTP settings: limits (answer and value size, pages), timeouts, handler hooks (an
-    /// <see cref="System.Net.Http.IHttpClientFactory"/>, proxy, CA bundle). Plain HTTP is accepted only to a loopback
+    /// Gets the HTTP settings: limits (answer and value size, pages), timeouts, handler hooks (a client from
+    /// <c>IHttpClientFactory</c> through <see cref="BackendHttpOptions.CreateClient"/>, proxy, CA bundle). Plain HTTP is
+    /// accepted only to a loopback
     /// <see cref="Endpoint"/> unless <see cref="BackendHttpOptions.AllowInsecureHttp"/> is set.
     /// </summary>
     public BackendHttpOptions Http { get; } = new();

@@ -8,8 +8,8 @@ namespace Secrets.Sdk.Http;
 /// <summary>
 /// The one way every backend builds its <see cref="HttpClient"/>: a <see cref="SocketsHttpHandler"/> with
 /// <see cref="BackendHttpOptions.PooledConnectionLifetime"/> (DNS changes are seen), a connect timeout, no automatic
-/// redirects, optional CA bundle and client certificate, and the user's hooks; or the user's own handler or
-/// <see cref="IHttpClientFactory"/> client. Plain HTTP is accepted only to a loopback address unless
+/// redirects, optional CA bundle and client certificate, and the user's hooks; or the user's own handler or client
+/// (<see cref="BackendHttpOptions.CreateHandler"/>, <see cref="BackendHttpOptions.CreateClient"/>). Plain HTTP is accepted only to a loopback address unless
 /// <see cref="BackendHttpOptions.AllowInsecureHttp"/>.
 /// </summary>
 public static class BackendHttpClientFactory
@@ -30,9 +30,9 @@ public static class BackendHttpClientFactory
         var baseAddress = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
 
         HttpClient client;
-        if (options.HttpClientFactory is { } factory)
+        if (options.CreateClient is { } createClient)
         {
-            client = factory.CreateClient(options.HttpClientName ?? string.Empty);
+            client = createClient() ?? throw new ArgumentException($"{nameof(BackendHttpOptions.CreateClient)} returned null.", nameof(options));
         }
         else
         {
@@ -57,7 +57,7 @@ public static class BackendHttpClientFactory
         return client;
     }
 
-    /// <summary>Builds the kit's <see cref="SocketsHttpHandler"/> from <paramref name="options"/> (used when no handler or factory is supplied).</summary>
+    /// <summary>Builds the kit's <see cref="SocketsHttpHandler"/> from <paramref name="options"/> (used when neither a handler nor a client factory is supplied).</summary>
     /// <param name="options">Connection settings and hooks.</param>
     /// <returns>The handler, with automatic redirects off.</returns>
     /// <exception cref="ArgumentException">The CA bundle cannot be read.</exception>

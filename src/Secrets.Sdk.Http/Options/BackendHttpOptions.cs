@@ -88,14 +88,14 @@ public sealed class BackendHttpOptions
     public Func<HttpMessageHandler>? CreateHandler { get; set; }
 
     /// <summary>
-    /// Gets or sets an <see cref="IHttpClientFactory"/> to take the client from (with <see cref="HttpClientName"/>);
-    /// it takes precedence over <see cref="CreateHandler"/>. Configure that named client's primary handler with
-    /// <c>AllowAutoRedirect = false</c>: the kit refuses any answer that came from a redirect it did not follow itself.
+    /// Gets or sets a factory for the whole <see cref="HttpClient"/>, taking precedence over <see cref="CreateHandler"/>:
+    /// for example <c>() =&gt; httpClientFactory.CreateClient("vault")</c> to use a named client of
+    /// <c>IHttpClientFactory</c> (the kit takes a delegate, not the interface, so it depends on no DI or configuration
+    /// package). The kit sets the client's <see cref="HttpClient.BaseAddress"/> and an infinite <see cref="HttpClient.Timeout"/>
+    /// (it times each call itself) and disposes the client with the backend. Its handler must not follow redirects
+    /// (<c>AllowAutoRedirect = false</c>): the kit refuses any answer that came from a redirect it did not follow itself.
     /// </summary>
-    public IHttpClientFactory? HttpClientFactory { get; set; }
-
-    /// <summary>Gets or sets the name of the client to create from <see cref="HttpClientFactory"/>. Default: the empty name.</summary>
-    public string? HttpClientName { get; set; }
+    public Func<HttpClient>? CreateClient { get; set; }
 
     /// <summary>
     /// Gets or sets a value indicating whether this client shares its endpoint's throttle gate with every other client in

@@ -34,7 +34,7 @@ public sealed class VaultSourceOptions : SecretSourceOptions, IVaultEndpointOpti
 
     /// <summary>
     /// Gets the HTTP connection settings, limits (response and secret size, pages) and hooks (own handler,
-    /// <see cref="System.Net.Http.IHttpClientFactory"/>, proxy). <see cref="Tls"/> is applied on top of them. Its
+    /// a client from <c>IHttpClientFactory</c> through <see cref="BackendHttpOptions.CreateClient"/>, proxy). <see cref="Tls"/> is applied on top of them. Its
     /// <c>MaxSecretBytes</c> follows this source's <see cref="SecretSourceOptions.MaxSecretBytes"/>.
     /// </summary>
     public BackendHttpOptions Http { get; } = new();
