@@ -5,7 +5,8 @@ namespace Secrets.Sdk.Azure;
 /// <summary>
 /// The source type <c>"Type": "AzureKeyVault"</c> in a declared secrets section: <c>VaultUri</c> (or
 /// <c>AZURE_KEYVAULT_URL</c>/<c>AZURE_KEY_VAULT_ENDPOINT</c>), discovery by <c>NamePrefix</c>, explicit <c>Secrets</c> (a name,
-/// or an object with <c>Name</c>, <c>Section</c>, <c>Version</c>, <c>Optional</c>), and every common source setting. The
+/// or an object with <c>Name</c>, <c>Section</c>, <c>Version</c>, <c>Optional</c>), the shared throttle gate's <c>Throttle</c>
+/// object, and every common source setting. The
 /// credential is <see cref="DefaultAzureCredential"/> (environment, workload identity, managed identity, developer tools),
 /// optionally pinned to a user-assigned identity with <c>ManagedIdentityClientId</c> and a <c>TenantId</c>; a credential
 /// object can be given in code (<c>ConfigureDeclaredSources&lt;AzureKeyVaultSourceOptions&gt;</c>). Found by the engine by name.
@@ -48,6 +49,7 @@ internal sealed class AzureKeyVaultSourceType : ISecretSourceType
             options.Credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId, TenantId = tenantId });
         }
 
+        BackendHttpDeclaration.ReadThrottle(declaration, options.Throttle);
         declaration.Customize(options);
     }
 }

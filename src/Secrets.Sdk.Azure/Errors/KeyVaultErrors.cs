@@ -20,6 +20,16 @@ internal static class KeyVaultErrors
     public static SecretStoreException Map(Exception exception, string vault, string storeName, string? secretName, TimeProvider time) => exception switch
     {
         RequestFailedException failed => FromResponse(failed, vault, storeName, secretName, time),
+        ThrottleGateRefusedException refused => new SecretStoreException(
+            $"Key Vault {vault}: the call{For(secretName)} was not sent: the vault throttled this process, so calls to it wait {Math.Ceiling(refused.RetryAfter.TotalSeconds).ToString("0", CultureInfo.InvariantCulture)} s more (shared throttle gate).",
+            SecretErrorKind.Throttled,
+            storeName,
+            secretName,
+            retryAfter: refused.RetryAfter,
+            innerException: refused)
+        {
+            NotSent = true,
+        },
         AuthenticationFailedException => new SecretStoreException(
             $"Key Vault {vault}: the credential could not get a token ({exception.GetType().Name}){For(secretName)}.",
             SecretErrorKind.Unauthenticated,

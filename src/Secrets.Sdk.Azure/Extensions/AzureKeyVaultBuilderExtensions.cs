@@ -72,6 +72,7 @@ public static class AzureKeyVaultBuilderExtensions
     private static SecretsManagerBuilder Add(SecretsManagerBuilder builder, AzureKeyVaultSourceOptions options, SecretClient? client)
     {
         options.Validate();
+        ThrottleGatePolicy? throttle = null;
         if (client is null)
         {
             if (options.VaultUri is not { IsAbsoluteUri: true } uri || uri.Scheme != Uri.UriSchemeHttps)
@@ -84,11 +85,20 @@ public static class AzureKeyVaultBuilderExtensions
 
             // Answers are buffered by us up to the kit's response limit, not whole by Azure.Core.
             options.ClientOptions.AddPolicy(new BoundedResponsePolicy(BackendHttpOptions.DefaultMaxResponseBytes), HttpPipelinePosition.PerRetry);
+
+            // Every attempt goes through the vault's shared throttle gate, on the engine's clock (known when the store is created).
+            throttle = new ThrottleGatePolicy(options.Throttle);
+            options.ClientOptions.AddPolicy(throttle, HttpPipelinePosition.PerRetry);
         }
 
         return builder.AddStore(
             context =>
             {
+                if (throttle is not null)
+                {
+                    throttle.Clock = context.TimeProvider;
+                }
+
                 var secretClient = client ?? new SecretClient(options.VaultUri, options.Credential ?? new DefaultAzureCredential(), options.ClientOptions);
                 return new AzureKeyVaultStore(secretClient, options, context.TimeProvider, context.LoggerFactory.CreateLogger("Secrets.Sdk.Azure"));
             },

@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
+using Secrets.Sdk.Http;
 
 namespace Secrets.Sdk.Azure;
 
@@ -39,6 +40,14 @@ public sealed class AzureKeyVaultSourceOptions : SecretSourceOptions
     public SecretClientOptions ClientOptions { get; } = new();
 
     /// <summary>
+    /// Gets how the <see cref="SecretClient"/> the source creates uses the vault's shared throttle gate, the one the other
+    /// backends' clients use per endpoint: a 429 from the vault backs off every source and secret of this process on that
+    /// vault for its <c>Retry-After</c>, instead of each secret retrying on its own. On by default. Not applied to a
+    /// <see cref="SecretClient"/> you pass in (its pipeline is yours).
+    /// </summary>
+    public ThrottleGateOptions Throttle { get; } = new();
+
+    /// <summary>
     /// Gets or sets a name prefix for discovery: the vault is listed (properties only, paged), secrets whose name starts
     /// with it are loaded and the prefix is stripped from their keys. With neither a prefix nor explicit secrets the
     /// whole vault is loaded, like Azure's own provider.
@@ -68,6 +77,7 @@ public sealed class AzureKeyVaultSourceOptions : SecretSourceOptions
     public override void Validate()
     {
         base.Validate();
+        Throttle.Validate();
         foreach (var secret in Secrets)
         {
             if (!IsValidName(secret.Name))

@@ -123,10 +123,10 @@ public sealed class BackendHttpClient : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var current = request;
         var redirects = 0;
-        ThrottleTicket? ticket = null;
+        ThrottlePass? pass = null;
         try
         {
-            ticket = await EnterGateAsync(request, operation, linked.Token).ConfigureAwait(false);
+            pass = await EnterGateAsync(request, operation, linked.Token).ConfigureAwait(false);
             while (true)
             {
                 var target = Absolute(current.RequestUri);
@@ -184,14 +184,14 @@ public sealed class BackendHttpClient : IDisposable
 
                     if (status == 429)
                     {
-                        ticket?.Throttled(retryAfter, Options);
+                        pass?.Throttled(retryAfter);
                     }
                     else
                     {
                         // Hand a probe's slot on now: the caller may call this endpoint again before it disposes the
                         // answer (Vault checks its token after a 403). A throttling code in the body still closes the
                         // gate through CreateError.
-                        ticket?.Answered(response.IsSuccessStatusCode);
+                        pass?.Answered(response.IsSuccessStatusCode);
                     }
 
                     if (body is not { } read)
@@ -200,8 +200,8 @@ public sealed class BackendHttpClient : IDisposable
                     }
 
                     keep = true;
-                    var answer = new BackendResponse(this, operation, response, read.Buffer, read.Length, retryAfter, ticket); // CreateError may still find a throttle
-                    ticket = null;
+                    var answer = new BackendResponse(this, operation, response, read.Buffer, read.Length, retryAfter, pass); // CreateError may still find a throttle
+                    pass = null;
                     return answer;
                 }
                 finally
@@ -224,7 +224,7 @@ public sealed class BackendHttpClient : IDisposable
         }
         finally
         {
-            ticket?.Abandoned(); // no answer handed on: a probe's slot goes to the next call
+            pass?.Abandoned(); // no answer handed on: a probe's slot goes to the next call
             if (!ReferenceEquals(current, request))
             {
                 current.Content = null;
@@ -335,30 +335,29 @@ public sealed class BackendHttpClient : IDisposable
     }
 
     /// <summary>
-    /// Waits for the endpoint's shared throttle gate (see <see cref="BackendHttpOptions.ShareThrottleGate"/>); a closure
-    /// longer than <see cref="BackendHttpOptions.ThrottleInlineWait"/> is refused without sending anything.
+    /// Waits for the endpoint's shared throttle gate (see <see cref="BackendHttpOptions.Throttle"/>); a closure longer than
+    /// <see cref="ThrottleGateOptions.InlineWait"/> is refused without sending anything.
     /// </summary>
-    private async ValueTask<ThrottleTicket?> EnterGateAsync(HttpRequestMessage request, BackendOperation operation, CancellationToken cancellationToken)
+    private async ValueTask<ThrottlePass?> EnterGateAsync(HttpRequestMessage request, BackendOperation operation, CancellationToken cancellationToken)
     {
-        if (!Options.ShareThrottleGate || Absolute(request.RequestUri) is not { IsAbsoluteUri: true } target)
+        if (!Options.Throttle.Enabled || Absolute(request.RequestUri) is not { IsAbsoluteUri: true } target)
         {
             return null;
         }
 
-        var gate = ThrottleGates.For(target, _time);
-        var (ticket, refused) = await gate.EnterAsync(Options.ThrottleInlineWait, cancellationToken).ConfigureAwait(false);
-        if (ticket is not null)
+        var pass = await SharedThrottleGate.EnterAsync(target, Options.Throttle, _time, cancellationToken).ConfigureAwait(false);
+        if (!pass.IsRefused)
         {
-            return ticket;
+            return pass;
         }
 
-        var seconds = Math.Ceiling(refused.TotalSeconds).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+        var seconds = Math.Ceiling(pass.RetryAfter.TotalSeconds).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
         throw new SecretStoreException(
             $"{ServiceName} {operation} was not sent: {UrlRedaction.Redact(target)} throttled this process, so calls to it wait {seconds} s more (shared throttle gate).",
             SecretErrorKind.Throttled,
             StoreName,
             operation.SecretName,
-            retryAfter: refused)
+            retryAfter: pass.RetryAfter)
         {
             NotSent = true,
         };

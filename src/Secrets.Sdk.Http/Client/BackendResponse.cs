@@ -15,13 +15,13 @@ public sealed class BackendResponse : IDisposable
     private readonly BackendHttpClient _client;
     private readonly HttpResponseMessage _message;
     private readonly int _length;
-    private readonly ThrottleTicket? _ticket;
+    private readonly ThrottlePass? _throttle;
     private byte[]? _buffer;
 
-    internal BackendResponse(BackendHttpClient client, BackendOperation operation, HttpResponseMessage message, byte[] buffer, int length, TimeSpan? retryAfter, ThrottleTicket? ticket = null)
+    internal BackendResponse(BackendHttpClient client, BackendOperation operation, HttpResponseMessage message, byte[] buffer, int length, TimeSpan? retryAfter, ThrottlePass? throttle = null)
     {
         _client = client;
-        _ticket = ticket;
+        _throttle = throttle;
         _message = message;
         _buffer = buffer;
         _length = length;
@@ -140,7 +140,7 @@ public sealed class BackendResponse : IDisposable
         var resolved = kind ?? BackendErrorClassifier.FromStatus(StatusCode);
         if (resolved == SecretErrorKind.Throttled)
         {
-            _ticket?.Throttled(RetryAfter, _client.Options); // a vendor's throttling code in a 400 (AWS) closes the gate too
+            _throttle?.Throttled(RetryAfter); // a vendor's throttling code in a 400 (AWS) closes the gate too
         }
 
         var code = string.IsNullOrEmpty(errorCode) ? null : Printable(errorCode);

@@ -98,31 +98,10 @@ public sealed class BackendHttpOptions
     public Func<HttpClient>? CreateClient { get; set; }
 
     /// <summary>
-    /// Gets or sets a value indicating whether this client shares its endpoint's throttle gate with every other client in
-    /// the process talking to the same endpoint on the same clock: one throttled answer backs them all off. Default:
-    /// <see langword="true"/>.
+    /// Gets how this client uses its endpoint's shared throttle gate: one throttled answer backs off every client in the
+    /// process talking to the same endpoint. On by default.
     /// </summary>
-    public bool ShareThrottleGate { get; set; } = true;
-
-    /// <summary>
-    /// Gets or sets the first back-off of the throttle gate after a throttled answer without <c>Retry-After</c>; it doubles
-    /// with each throttle in a row (half of each step is random) up to <see cref="ThrottleMaxDelay"/>. Default: 1 second.
-    /// </summary>
-    public TimeSpan ThrottleBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// Gets or sets the longest the throttle gate stays closed after one throttled answer, whatever its <c>Retry-After</c>
-    /// says. Default: 5 minutes.
-    /// </summary>
-    public TimeSpan ThrottleMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>
-    /// Gets or sets the longest closure of the throttle gate a call waits out by itself; a call arriving with more time
-    /// left is refused at once (a <see cref="SecretErrorKind.Throttled"/> error with <see cref="SecretStoreException.NotSent"/>
-    /// set and the time left as <see cref="SecretStoreException.RetryAfter"/>), so the caller's retry policy waits instead.
-    /// Default: 5 seconds (below the engine's 10-second attempt timeout).
-    /// </summary>
-    public TimeSpan ThrottleInlineWait { get; set; } = TimeSpan.FromSeconds(5);
+    public ThrottleGateOptions Throttle { get; } = new();
 
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the first wrong one.</summary>
     /// <exception cref="ArgumentException">A limit or timeout is out of range.</exception>
@@ -135,17 +114,7 @@ public sealed class BackendHttpOptions
         PositiveTime(ConnectTimeout, nameof(ConnectTimeout));
         PositiveTime(RequestTimeout, nameof(RequestTimeout));
         PositiveTime(PooledConnectionLifetime, nameof(PooledConnectionLifetime));
-        PositiveTime(ThrottleBaseDelay, nameof(ThrottleBaseDelay));
-        PositiveTime(ThrottleMaxDelay, nameof(ThrottleMaxDelay));
-        if (ThrottleInlineWait < TimeSpan.Zero)
-        {
-            throw new ArgumentException($"{nameof(ThrottleInlineWait)} must not be negative (was {ThrottleInlineWait}).", nameof(ThrottleInlineWait));
-        }
-
-        if (ThrottleBaseDelay > ThrottleMaxDelay)
-        {
-            throw new ArgumentException($"{nameof(ThrottleBaseDelay)} ({ThrottleBaseDelay}) cannot exceed {nameof(ThrottleMaxDelay)} ({ThrottleMaxDelay}).", nameof(ThrottleBaseDelay));
-        }
+        Throttle.Validate();
         if (MaxSecretBytes > MaxResponseBytes)
         {
             throw new ArgumentException($"{nameof(MaxSecretBytes)} ({MaxSecretBytes}) cannot exceed {nameof(MaxResponseBytes)} ({MaxResponseBytes}).", nameof(MaxSecretBytes));

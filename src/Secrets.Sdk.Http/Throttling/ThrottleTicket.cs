@@ -28,11 +28,11 @@ internal sealed class ThrottleTicket
     /// <summary>Reports a throttled answer: the gate closes.</summary>
     /// <param name="retryAfter">The server's delay, when it gave one.</param>
     /// <param name="options">The caller's back-off settings.</param>
-    public void Throttled(TimeSpan? retryAfter, BackendHttpOptions options)
+    public void Throttled(TimeSpan? retryAfter, ThrottleGateOptions options)
     {
         if (Interlocked.Exchange(ref _verdict, 1) == 0)
         {
-            _gate.Throttled(this, retryAfter, options.ThrottleBaseDelay, options.ThrottleMaxDelay, TakeSlot());
+            _gate.Throttled(this, retryAfter, options.BaseDelay, options.MaxDelay, TakeSlot());
         }
     }
 

@@ -24,7 +24,8 @@ public sealed class AwsDeclaredSourceTests
                 "DiscoveryInterval": "01:00:00", "DiscoveryJitter": 0.25,
                 "Secrets": [ { "SecretId": "prod/shared/stripe", "Section": "Stripe", "VersionStage": "AWSCURRENT" },
                              { "SecretId": "prod/missing", "Optional": true } ],
-                "Http": { "MaxPages": 10, "RequestTimeout": "00:00:20" } },
+                "Http": { "MaxPages": 10, "RequestTimeout": "00:00:20",
+                          "Throttle": { "BaseDelay": "00:00:02", "MaxDelay": "00:01:00", "InlineWait": "00:00:01" } } },
               { "Type": "AwsSecretsManager", "Region": "eu-west-1", "ServiceUrl": {{Quote(f.Aws.Address.ToString())}},
                 "TagFilters": { "team": "orders" }, "RefreshInterval": "Off" } ] } }
             """);
@@ -46,6 +47,7 @@ public sealed class AwsDeclaredSourceTests
         Assert.NotNull(seen);
         Assert.Equal(("eu-west-1", 4096, 4096, 10, TimeSpan.FromSeconds(20)), (seen.Region, seen.MaxSecretBytes, seen.Http.MaxSecretBytes, seen.Http.MaxPages, seen.Http.RequestTimeout));
         Assert.Equal((TimeSpan.FromHours(1), 0.25), (seen.DiscoveryInterval, seen.DiscoveryJitter));
+        Assert.Equal((true, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1)), (seen.Http.Throttle.Enabled, seen.Http.Throttle.BaseDelay, seen.Http.Throttle.MaxDelay, seen.Http.Throttle.InlineWait));
         Assert.Equal(["prod/shared/stripe", "prod/missing"], seen.Secrets.Select(s => s.SecretId));
         Assert.True(seen.Secrets[1].Optional);
         Assert.Equal(0, f.Aws.SignatureFailures);

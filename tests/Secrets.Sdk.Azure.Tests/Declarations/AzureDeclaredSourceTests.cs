@@ -17,6 +17,7 @@ public sealed class AzureDeclaredSourceTests
         var section = Section($$"""
             { "SecretsManager": { "Sources": [
               { "Type": "AzureKeyVault", "VaultUri": {{Quote(f.Vault.VaultUri.ToString())}}, "NamePrefix": "orders-", "MaxConcurrency": 4,
+                "Throttle": { "Enabled": false, "MaxDelay": "00:02:00" },
                 "Secrets": [ "shared-stripe-key", { "Name": "shared-stripe-key", "Version": {{Quote(v1)}}, "Section": "Stripe:First" },
                              { "Name": "absent", "Optional": true } ] } ] } }
             """);
@@ -30,6 +31,7 @@ public sealed class AzureDeclaredSourceTests
                 o.Credential = f.Credential;
                 Assert.Equal(4, o.MaxConcurrency);
                 Assert.Equal(3, o.Secrets.Count);
+                Assert.Equal((false, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(5)), (o.Throttle.Enabled, o.Throttle.MaxDelay, o.Throttle.InlineWait));
             });
         }).Build();
 
@@ -45,7 +47,8 @@ public sealed class AzureDeclaredSourceTests
         var section = Section("""
             { "SecretsManager": { "Sources": [
               { "Type": "AzureKeyVault", "VaultUri": "https://kv.vault.azure.net/", "ClientSecret": "S3NT1NEL" },
-              { "Type": "AzureKeyVault", "VaultUri": "https://kv.vault.azure.net/", "Secrets": [ "bad_name_S3NT1NEL" ] } ] } }
+              { "Type": "AzureKeyVault", "VaultUri": "https://kv.vault.azure.net/", "Secrets": [ "bad_name_S3NT1NEL" ] },
+              { "Type": "AzureKeyVault", "VaultUri": "https://kv.vault.azure.net/", "Throttle": { "InlineWiat": "00:00:01" } } ] } }
             """);
 
         var ex = Assert.Throws<SecretsConfigurationException>(() => new SecretsManagerBuilder().AddDeclaredSources(section));
@@ -53,7 +56,8 @@ public sealed class AzureDeclaredSourceTests
         Assert.Collection(
             ex.Problems,
             p => Assert.Equal(("SecretsManager:Sources:0:ClientSecret", true), (p.Path, p.Message.Contains("ManagedIdentityClientId", StringComparison.Ordinal))),
-            p => Assert.Equal(("SecretsManager:Sources:1:Secrets", true), (p.Path, p.Message.Contains("1-127 letters, digits and dashes", StringComparison.Ordinal))));
+            p => Assert.Equal(("SecretsManager:Sources:1:Secrets", true), (p.Path, p.Message.Contains("1-127 letters, digits and dashes", StringComparison.Ordinal))),
+            p => Assert.Equal(("SecretsManager:Sources:2:Throttle:InlineWiat", true), (p.Path, p.Message.Contains("InlineWait", StringComparison.Ordinal))));
         Assert.DoesNotContain("S3NT1NEL", ex.Message, StringComparison.Ordinal);
     }
 

@@ -85,7 +85,7 @@ public sealed class SharedThrottleGateTests
 
         var refused = await Assert.ThrowsAsync<SecretStoreException>(() => Kit.GetAsync(client));
 
-        Assert.Equal(new BackendHttpOptions().ThrottleMaxDelay, refused.RetryAfter);
+        Assert.Equal(new BackendHttpOptions().Throttle.MaxDelay, refused.RetryAfter);
         Assert.Equal(TimeSpan.FromMinutes(5), refused.RetryAfter);
         time.Advance(TimeSpan.FromMinutes(5));
         using var probe = await Kit.GetAsync(client);
@@ -154,7 +154,7 @@ public sealed class SharedThrottleGateTests
         var time = new ManualTimeProvider(Start);
         var answers = new Answers { Throttle = 1, RetryAfter = "60" };
         await using var server = await HostileServer.StartAsync(answers.Handle);
-        using var client = Kit.Client(server, new BackendHttpOptions { ShareThrottleGate = false }, time: time);
+        using var client = Kit.Client(server, Ungated(), time: time);
         (await Kit.GetAsync(client)).Dispose();
 
         using var next = await Kit.GetAsync(client);
@@ -221,7 +221,7 @@ public sealed class SharedThrottleGateTests
         var time = new ManualTimeProvider(Start);
         var answers = new Answers { Throttle = 1, RetryAfter = "2" };
         await using var server = await HostileServer.StartAsync(answers.Handle);
-        using var client = Kit.Client(server, Waiting(), time: time); // ThrottleInlineWait 5 s by default
+        using var client = Kit.Client(server, Waiting(), time: time); // Throttle.InlineWait 5 s by default
         (await Kit.GetAsync(client)).Dispose();
 
         var waiting = Kit.GetAsync(client);
@@ -289,7 +289,7 @@ public sealed class SharedThrottleGateTests
     {
         var time = new ManualTimeProvider(Start);
         var gate = new ThrottleGate("http://127.0.0.1:1", time, () => 0.5);
-        var options = new BackendHttpOptions();
+        var options = new ThrottleGateOptions();
         var tickets = new List<ThrottleTicket>();
         for (var i = 0; i < 16; i++)
         {
@@ -306,18 +306,63 @@ public sealed class SharedThrottleGateTests
     }
 
     [Fact]
+    public async Task PublicEntryPoint_SharesTheKitsGate_RefusesWhileClosed_AndAProbeReopensIt()
+    {
+        // A backend on a vendor SDK's own pipeline (Azure's) enters the same gate as the kit's clients.
+        var time = new ManualTimeProvider(Start);
+        var answers = new Answers();
+        await using var server = await HostileServer.StartAsync(answers.Handle);
+        using var kit = Kit.Client(server, Refusing(), time: time);
+        var endpoint = new Uri(server.Address, "v1/elsewhere?x=1");
+        var refusing = new ThrottleGateOptions { InlineWait = TimeSpan.Zero };
+
+        var pass = await SharedThrottleGate.EnterAsync(endpoint, refusing, time);
+        Assert.False(pass.IsRefused);
+        pass.Throttled(TimeSpan.FromSeconds(30)); // what the vendor pipeline saw
+
+        var refusedKit = await Assert.ThrowsAsync<SecretStoreException>(() => Kit.GetAsync(kit));
+        Assert.True(refusedKit.NotSent);
+        var refused = await SharedThrottleGate.EnterAsync(endpoint, refusing, time);
+        Assert.True(refused.IsRefused);
+        Assert.Equal(TimeSpan.FromSeconds(30), refused.RetryAfter);
+        Assert.Equal(0, answers.Count);
+
+        Assert.False((await SharedThrottleGate.EnterAsync(endpoint, new ThrottleGateOptions { Enabled = false }, time)).IsRefused);
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        var probe = await SharedThrottleGate.EnterAsync(endpoint, refusing, time);
+        Assert.False(probe.IsRefused);
+        var behindTheProbe = Kit.GetAsync(kit);
+        probe.Throttled(TimeSpan.FromSeconds(30)); // the probe is throttled again: the gate closes for another 30 s
+
+        var refusedAgain = await Assert.ThrowsAsync<SecretStoreException>(() => behindTheProbe.WaitAsync(Waits.Guard));
+        Assert.True(refusedAgain.NotSent);
+        Assert.Equal(TimeSpan.FromSeconds(30), refusedAgain.RetryAfter);
+        Assert.Equal(0, answers.Count);
+    }
+
+    [Fact]
     public void Options_RejectAnInvertedOrEmptyBackOff()
     {
-        Assert.Throws<ArgumentException>(() => new BackendHttpOptions { ThrottleBaseDelay = TimeSpan.FromMinutes(10) }.Validate());
-        Assert.Throws<ArgumentException>(() => new BackendHttpOptions { ThrottleMaxDelay = TimeSpan.Zero }.Validate());
-        Assert.Throws<ArgumentException>(() => new BackendHttpOptions { ThrottleInlineWait = TimeSpan.FromSeconds(-1) }.Validate());
+        Assert.Contains("BaseDelay", Assert.Throws<ArgumentException>(() => WithThrottle(t => t.BaseDelay = TimeSpan.FromMinutes(10)).Validate()).Message, StringComparison.Ordinal);
+        Assert.Contains("MaxDelay", Assert.Throws<ArgumentException>(() => WithThrottle(t => t.MaxDelay = TimeSpan.Zero).Validate()).Message, StringComparison.Ordinal);
+        Assert.Contains("InlineWait", Assert.Throws<ArgumentException>(() => WithThrottle(t => t.InlineWait = TimeSpan.FromSeconds(-1)).Validate()).Message, StringComparison.Ordinal);
     }
 
     /// <summary>Options that refuse at once instead of waiting inside the call, so a test sees each refusal.</summary>
-    private static BackendHttpOptions Refusing() => new() { ShareThrottleGate = true, ThrottleInlineWait = TimeSpan.Zero };
+    private static BackendHttpOptions Refusing() => WithThrottle(t => t.InlineWait = TimeSpan.Zero);
 
     /// <summary>Options with the gate on and its default inline wait (5 s).</summary>
-    private static BackendHttpOptions Waiting() => new() { ShareThrottleGate = true };
+    private static BackendHttpOptions Waiting() => new();
+
+    private static BackendHttpOptions Ungated() => WithThrottle(t => t.Enabled = false);
+
+    private static BackendHttpOptions WithThrottle(Action<ThrottleGateOptions> configure)
+    {
+        var options = new BackendHttpOptions();
+        configure(options.Throttle);
+        return options;
+    }
 
     /// <summary>The server side: the first <see cref="Throttle"/> requests are throttled, then 200; every request counted.</summary>
     private sealed class Answers
