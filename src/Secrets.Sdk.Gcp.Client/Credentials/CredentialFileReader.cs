@@ -23,11 +23,7 @@ internal static class CredentialFileReader
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
-            int read;
-            while (filled < buffer.Length && (read = stream.Read(buffer, filled, buffer.Length - filled)) > 0)
-            {
-                filled += read;
-            }
+            filled = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false); // at most one byte past the cap
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {

@@ -152,12 +152,7 @@ public static class BackendHttpClientFactory
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.None);
             var buffer = new byte[MaxCaBundleBytes + 1];
-            var filled = 0;
-            int read;
-            while (filled < buffer.Length && (read = stream.Read(buffer, filled, buffer.Length - filled)) > 0)
-            {
-                filled += read;
-            }
+            var filled = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false); // at most one byte past the cap
 
             if (filled > MaxCaBundleBytes)
             {
