@@ -30,6 +30,19 @@ public sealed class VaultEmulator : IAsyncDisposable
     /// <summary>The root token: every path, every capability, no expiry.</summary>
     public const string RootToken = "root-token";
 
+    /// <summary>
+    /// How many versions a KV v2 secret keeps when neither the mount nor the secret sets <c>max_versions</c>: Vault's
+    /// default, 10 (https://developer.hashicorp.com/vault/docs/secrets/kv#kv-version-2).
+    /// </summary>
+    public const int DefaultKvMaxVersions = 10;
+
+    /// <summary>
+    /// How many ended (revoked or expired) leases, and as many ended tokens, the emulator still remembers for
+    /// <see cref="IsLeaseRevoked"/> and <see cref="LeasesUnder"/>; older ones are forgotten, as Vault forgets a lease or a
+    /// token once it is revoked or expired (to a client both answer the same: 400 on renewal, 403 on use).
+    /// </summary>
+    private const int EndedKept = 32;
+
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly Dictionary<string, KvMount> _kv = new(StringComparer.Ordinal);
@@ -142,7 +155,34 @@ public sealed class VaultEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes a secret (a new version on KV v2).</summary>
+    /// <summary>
+    /// Sets how many versions a KV v2 secret keeps (<c>max_versions</c>), for the whole mount as
+    /// <c>POST /:mount/config</c> does, or for one secret as <c>POST /:mount/metadata/:path</c> does; 0 falls back to the
+    /// mount's setting, then to <see cref="DefaultKvMaxVersions"/>. A write beyond the limit deletes the oldest versions
+    /// for good (https://developer.hashicorp.com/vault/api-docs/secret/kv/kv-v2#configure-the-kv-engine); a lower limit
+    /// takes effect at the next write, as in Vault.
+    /// </summary>
+    /// <param name="mount">The KV v2 mount.</param>
+    /// <param name="maxVersions">The versions to keep, 0 or more.</param>
+    /// <param name="path">A secret path, or null for the mount.</param>
+    public void SetKvMaxVersions(string mount, int maxVersions, string? path = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxVersions);
+        lock (_gate)
+        {
+            var kv = _kv[mount];
+            if (path is null)
+            {
+                kv.MaxVersions = maxVersions;
+            }
+            else
+            {
+                SecretOf(kv, path).MaxVersions = maxVersions;
+            }
+        }
+    }
+
+    /// <summary>Writes a secret (a new version on KV v2, the oldest deleted beyond <c>max_versions</c>).</summary>
     /// <param name="mount">The KV mount.</param>
     /// <param name="path">The secret path.</param>
     /// <param name="data">The key/value data.</param>
@@ -151,25 +191,33 @@ public sealed class VaultEmulator : IAsyncDisposable
     {
         lock (_gate)
         {
-            var secrets = _kv[mount].Secrets;
-            if (!secrets.TryGetValue(path, out var versions))
-            {
-                secrets[path] = versions = [];
-            }
-
+            var kv = _kv[mount];
+            var secret = SecretOf(kv, path);
+            secret.Created ??= _time.GetUtcNow();
             var node = new JsonObject();
             foreach (var (k, v) in data)
             {
                 node[k] = v;
             }
 
-            if (_kv[mount].Version == 1)
+            if (kv.Version == 1)
             {
-                versions.Clear();
+                secret.Versions.Clear();
+                secret.Versions.Add(new KvVersion(1, node.ToJsonString(), _time.GetUtcNow()));
+                return 1;
             }
 
-            versions.Add(new KvVersion(node.ToJsonString(), _time.GetUtcNow()));
-            return versions.Count;
+            var number = secret.Versions.Count == 0 ? 1 : secret.Versions[^1].Number + 1;
+            secret.Versions.Add(new KvVersion(number, node.ToJsonString(), _time.GetUtcNow()));
+
+            // Vault keeps max_versions versions (the secret's, else the mount's, else 10) and destroys the oldest beyond.
+            var keep = secret.MaxVersions > 0 ? secret.MaxVersions : kv.MaxVersions > 0 ? kv.MaxVersions : DefaultKvMaxVersions;
+            if (secret.Versions.Count > keep)
+            {
+                secret.Versions.RemoveRange(0, secret.Versions.Count - keep);
+            }
+
+            return number;
         }
     }
 
@@ -181,7 +229,7 @@ public sealed class VaultEmulator : IAsyncDisposable
     {
         lock (_gate)
         {
-            var latest = _kv[mount].Secrets[path][^1];
+            var latest = _kv[mount].Secrets[path].Versions[^1];
             latest.DeletedAt = _time.GetUtcNow();
             latest.Destroyed = destroy;
         }
@@ -294,7 +342,7 @@ public sealed class VaultEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Returns whether a lease was revoked.</summary>
+    /// <summary>Returns whether a lease was revoked (false once the emulator forgot it: see <see cref="LeasesUnder"/>).</summary>
     /// <param name="leaseId">The lease id.</param>
     /// <returns>True when revoked.</returns>
     public bool IsLeaseRevoked(string leaseId)
@@ -316,7 +364,10 @@ public sealed class VaultEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Returns the lease ids issued under a path prefix, oldest first.</summary>
+    /// <summary>
+    /// Returns the lease ids issued under a path prefix that the emulator still holds (live, and the last few ended),
+    /// oldest first.
+    /// </summary>
     /// <param name="prefix">For example <c>database/creds/orders</c>.</param>
     /// <returns>The lease ids.</returns>
     public IReadOnlyList<string> LeasesUnder(string prefix)
@@ -324,6 +375,21 @@ public sealed class VaultEmulator : IAsyncDisposable
         lock (_gate)
         {
             return _leases.Values.Where(l => l.Id.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(l => l.Serial).Select(l => l.Id).ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Gets how many tokens the emulator holds: the root token, live tokens, and the last few ended (revoked or expired)
+    /// ones; older ended tokens are forgotten, as Vault forgets them.
+    /// </summary>
+    public int TokenCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tokens.Count;
+            }
         }
     }
 
@@ -352,10 +418,36 @@ public sealed class VaultEmulator : IAsyncDisposable
         var now = _time.GetUtcNow();
         var token = new Token($"hvs.emulated{serial:D6}", $"accessor-{serial:D6}", policies, ttl, maxTtl is null ? null : now + maxTtl, Renewable: ttl is not null, Issued: now)
         {
+            Serial = serial,
             ExpiresAt = ttl is null ? null : now + ttl,
         };
         _tokens[token.Id] = token;
+        Forget(_tokens, t => t.Revoked || (t.ExpiresAt is { } e && now >= e), t => t.Serial);
         return token;
+    }
+
+    /// <summary>
+    /// Forgets the oldest ended entries of <paramref name="table"/> beyond the last <see cref="EndedKept"/>, so the
+    /// tables stay bounded however long a test runs: Vault itself deletes a lease or token when it is revoked or expires
+    /// (https://developer.hashicorp.com/vault/docs/concepts/lease#lease-durations-and-renewal).
+    /// </summary>
+    private static void Forget<T>(Dictionary<string, T> table, Func<T, bool> ended, Func<T, long> serial)
+    {
+        if (table.Count <= EndedKept)
+        {
+            return;
+        }
+
+        var gone = table.Where(e => ended(e.Value)).ToList();
+        if (gone.Count <= EndedKept)
+        {
+            return;
+        }
+
+        foreach (var entry in gone.OrderBy(e => serial(e.Value)).Take(gone.Count - EndedKept))
+        {
+            table.Remove(entry.Key);
+        }
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -427,6 +519,7 @@ public sealed class VaultEmulator : IAsyncDisposable
                     return RenewToken(token, body, now);
                 case "auth/token/revoke-self":
                     token.Revoked = true;
+                    Forget(_tokens, t => t.Revoked || (t.ExpiresAt is { } e && now >= e), t => t.Serial);
                     return (204, null);
                 case "sys/leases/renew" when method is "PUT" or "POST":
                     return RenewLease(body, now);
@@ -434,6 +527,7 @@ public sealed class VaultEmulator : IAsyncDisposable
                     if (_leases.TryGetValue(body?["lease_id"]?.GetValue<string>() ?? string.Empty, out var revoked))
                     {
                         revoked.Revoked = true;
+                        ForgetEndedLeases(now);
                     }
 
                     return (204, null);
@@ -535,6 +629,7 @@ public sealed class VaultEmulator : IAsyncDisposable
         var id = $"database/creds/{role}/lease{serial:D6}";
         var username = $"v-{role}-{serial:D6}";
         _leases[id] = new Lease(id, serial, definition.Ttl, now + definition.MaxTtl, username) { ExpiresAt = now + definition.Ttl };
+        ForgetEndedLeases(now);
         return (200, new JsonObject
         {
             ["request_id"] = Guid.NewGuid().ToString(),
@@ -543,6 +638,18 @@ public sealed class VaultEmulator : IAsyncDisposable
             ["lease_duration"] = (long)definition.Ttl.TotalSeconds,
             ["data"] = new JsonObject { ["username"] = username, ["password"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)) },
         });
+    }
+
+    private void ForgetEndedLeases(DateTimeOffset now) => Forget(_leases, l => l.Revoked || now >= l.ExpiresAt, l => l.Serial);
+
+    private static KvSecret SecretOf(KvMount kv, string path)
+    {
+        if (!kv.Secrets.TryGetValue(path, out var secret))
+        {
+            kv.Secrets[path] = secret = new KvSecret();
+        }
+
+        return secret;
     }
 
     private (int, JsonNode?) MountInfo(string path)
@@ -589,7 +696,7 @@ public sealed class VaultEmulator : IAsyncDisposable
     {
         var prefix = path.TrimEnd('/');
         prefix = prefix.Length == 0 ? string.Empty : prefix + "/";
-        var keys = kv.Secrets.Where(s => s.Value.Any(v => v.DeletedAt is null) || kv.Version == 2)
+        var keys = kv.Secrets.Where(s => s.Value.Versions.Any(v => v.DeletedAt is null) || kv.Version == 2)
             .Select(s => s.Key)
             .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .Select(k =>
@@ -617,7 +724,7 @@ public sealed class VaultEmulator : IAsyncDisposable
 
     private static (int, JsonNode?) Read1(KvMount kv, string path)
     {
-        if (!kv.Secrets.TryGetValue(path, out var versions) || versions.Count == 0)
+        if (!kv.Secrets.TryGetValue(path, out var secret) || secret.Versions is not { Count: > 0 } versions)
         {
             return (404, Errors());
         }
@@ -633,15 +740,15 @@ public sealed class VaultEmulator : IAsyncDisposable
 
     private (int, JsonNode?) Metadata(KvMount kv, string path)
     {
-        if (!kv.Secrets.TryGetValue(path, out var versions) || versions.Count == 0)
+        if (!kv.Secrets.TryGetValue(path, out var secret) || secret.Versions is not { Count: > 0 } versions)
         {
             return (404, Errors());
         }
 
         var all = new JsonObject();
-        for (var i = 0; i < versions.Count; i++)
+        foreach (var version in versions)
         {
-            all[(i + 1).ToString(CultureInfo.InvariantCulture)] = VersionMetadata(versions[i]);
+            all[version.Number.ToString(CultureInfo.InvariantCulture)] = VersionMetadata(version);
         }
 
         return (200, new JsonObject
@@ -649,11 +756,11 @@ public sealed class VaultEmulator : IAsyncDisposable
             ["data"] = new JsonObject
             {
                 ["cas_required"] = false,
-                ["created_time"] = Time(versions[0].Created),
-                ["current_version"] = versions.Count,
+                ["created_time"] = Time(secret.Created ?? versions[0].Created),
+                ["current_version"] = versions[^1].Number,
                 ["delete_version_after"] = "0s",
-                ["max_versions"] = 0,
-                ["oldest_version"] = 0,
+                ["max_versions"] = secret.MaxVersions, // The secret's own setting; 0 when the mount's applies.
+                ["oldest_version"] = versions[0].Number == 1 ? 0 : versions[0].Number,
                 ["updated_time"] = Time(versions[^1].Created),
                 ["custom_metadata"] = null,
                 ["versions"] = all,
@@ -663,14 +770,14 @@ public sealed class VaultEmulator : IAsyncDisposable
 
     private (int, JsonNode?) Read2(KvMount kv, string pathAndQuery)
     {
-        if (!kv.Secrets.TryGetValue(pathAndQuery, out var versions) || versions.Count == 0)
+        if (!kv.Secrets.TryGetValue(pathAndQuery, out var secret) || secret.Versions.Count == 0)
         {
             return (404, Errors());
         }
 
-        var latest = versions[^1];
+        var latest = secret.Versions[^1];
         var metadata = VersionMetadata(latest);
-        metadata["version"] = versions.Count;
+        metadata["version"] = latest.Number;
         if (latest.DeletedAt is not null)
         {
             // A deleted or destroyed version answers 404 with its metadata and no data.
@@ -858,11 +965,28 @@ public sealed class VaultEmulator : IAsyncDisposable
 
     private sealed record KvMount(int Version)
     {
-        public Dictionary<string, List<KvVersion>> Secrets { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, KvSecret> Secrets { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Gets or sets the mount's <c>max_versions</c> (0: Vault's default).</summary>
+        public int MaxVersions { get; set; }
     }
 
-    private sealed class KvVersion(string data, DateTimeOffset created)
+    private sealed class KvSecret
     {
+        /// <summary>Gets the kept versions, oldest first (at most <c>max_versions</c>).</summary>
+        public List<KvVersion> Versions { get; } = [];
+
+        /// <summary>Gets or sets the secret's own <c>max_versions</c> (0: the mount's).</summary>
+        public int MaxVersions { get; set; }
+
+        /// <summary>Gets or sets when the first version was written (the metadata's <c>created_time</c>, kept when that version is gone).</summary>
+        public DateTimeOffset? Created { get; set; }
+    }
+
+    private sealed class KvVersion(int number, string data, DateTimeOffset created)
+    {
+        public int Number { get; } = number;
+
         public string Data { get; } = data;
 
         public DateTimeOffset Created { get; } = created;
@@ -874,6 +998,8 @@ public sealed class VaultEmulator : IAsyncDisposable
 
     private sealed record Token(string Id, string Accessor, VaultEmulatorPolicy[] Policies, TimeSpan? Ttl, DateTimeOffset? MaxExpiresAt, bool Renewable, DateTimeOffset Issued)
     {
+        public long Serial { get; init; }
+
         public DateTimeOffset? ExpiresAt { get; set; }
 
         public bool Revoked { get; set; }
