@@ -23,6 +23,12 @@ internal sealed class SoakClock(ManualTimeProvider inner, TimeSpan refreshInterv
     /// <summary>Gets how many <c>Task.Delay</c> timers other than the refresh loops' waits fired.</summary>
     public long OtherFired => Interlocked.Read(ref _otherFired);
 
+    /// <summary>Gets or sets the time the driver is moving the clock to (every delay it knows of is due there or later).</summary>
+    public DateTimeOffset StepTarget { get; set; }
+
+    /// <summary>Gets when a delay fired before the step's target (the driver did not know of it), if one ever did.</summary>
+    public DateTimeOffset? Overtaken { get; private set; }
+
     public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
 
     public override long TimestampFrequency => inner.TimestampFrequency;
@@ -47,8 +53,12 @@ internal sealed class SoakClock(ManualTimeProvider inner, TimeSpan refreshInterv
         // doing nothing, so they are not counted.
         if (state is not null && state.GetType().Name.StartsWith("DelayPromise", StringComparison.Ordinal))
         {
+            // The timer is on the clock before the driver hears of it: told first, the driver could look for the next due
+            // timer, miss this one, and move the clock to the poll in one step, firing this delay on the way without
+            // waiting for its work (a revocation whose request then timed out as the clock went on past its 60 s).
+            var timer = inner.CreateTimer(static s => ((CountedCallback)s!).Fire(), new CountedCallback(this, callback, state), dueTime, period);
             onDelayArmed();
-            return inner.CreateTimer(static s => ((CountedCallback)s!).Fire(), new CountedCallback(this, callback, state), dueTime, period);
+            return timer;
         }
 
         return inner.CreateTimer(callback, state, dueTime, period);
@@ -59,6 +69,13 @@ internal sealed class SoakClock(ManualTimeProvider inner, TimeSpan refreshInterv
         public void Fire()
         {
             Interlocked.Increment(ref owner._otherFired);
+            var at = owner.GetUtcNow();
+            if (at < owner.StepTarget)
+            {
+                // Fired on the way to a later time: the clock went on without waiting for this delay's work.
+                owner.Overtaken ??= at;
+            }
+
             callback(state);
             owner.Signal();
         }

@@ -70,10 +70,12 @@ internal sealed record SoakResult(string Backend, SoakSettings Settings, IReadOn
             var s = Settings;
             var first = Start;
             var allocationBound = (FirstSegmentAllocated * (1 + s.AllocationGrowth)) + s.AllocationSlack;
+            var addedThreads = Math.Max(0, End.PoolThreads - first.PoolThreads);
+            var heapBound = first.HeapBytes + s.HeapGrowth + (addedThreads * s.HeapPerAddedThread);
             return
             [
                 new("allocated bytes / cycle", Bytes(FirstSegmentAllocated), Bytes(LastSegmentAllocated), $"≤ first × {1 + s.AllocationGrowth:0.##} + {s.AllocationSlack} B", LastSegmentAllocated <= allocationBound),
-                new("heap after full GC", Kib(first.HeapBytes), Kib(End.HeapBytes), $"≤ first + {Kib(s.HeapGrowth)}", End.HeapBytes <= first.HeapBytes + s.HeapGrowth),
+                new("heap after full GC", Kib(first.HeapBytes), Kib(End.HeapBytes), $"≤ first + {Kib(s.HeapGrowth)} + {Kib(s.HeapPerAddedThread)} × {addedThreads} added pool threads", End.HeapBytes <= heapBound),
                 Level("timers (Timer.ActiveCount)", first.Timers, End.Timers, s.CountGrowth),
                 Level("clock timers pending", first.ClockTimers, End.ClockTimers, s.CountGrowth),
                 Level("open handles", first.Handles, End.Handles, s.HandleGrowth),

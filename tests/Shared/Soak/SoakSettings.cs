@@ -46,6 +46,14 @@ internal sealed record SoakSettings
     /// <summary>Gets the growth of the heap after a full collection allowed between the first sample (after the warm-up) and the last.</summary>
     public long HeapGrowth { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// Gets the heap allowed on top of <see cref="HeapGrowth"/> per thread-pool thread added between the first sample and
+    /// the last. A new pool thread keeps caches of its own that a full collection does not free (per-thread pooled
+    /// buffers, its work-stealing queue): a cold process measured 40–60 KiB per thread added during a CI-sized Vault
+    /// run (13 → 34 threads, 404 → 1,243 KiB), and flat heaps when the same run was repeated on the now warm pool.
+    /// </summary>
+    public long HeapPerAddedThread { get; init; } = 64 * 1024;
+
     /// <summary>Gets the growth allowed for timers (runtime and clock), handles, pending work items.</summary>
     public int CountGrowth { get; init; } = 2;
 
