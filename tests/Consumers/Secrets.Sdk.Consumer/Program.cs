@@ -1,12 +1,19 @@
-// A new user's app over every Secrets.Sdk package, restored from the packed .nupkg files (see .ci/run). It runs with
-// no server: an in-memory store on a fake clock, a mounted-files directory, envelope encryption with a local key, the
-// ASP.NET Core status endpoint on 127.0.0.1, and each cloud backend as an optional source pointed at a closed loopback
-// port (so its client, credentials and error path run and fail fast). Exit code 0 only when every check holds.
+// A new user's app over every Secrets.Sdk package, restored from the packed .nupkg files (see eng/check-packages.sh,
+// run by .ci/run). It needs no server of its own: it starts the emulators of Secrets.Sdk.Testing.Emulators on
+// 127.0.0.1 (port 0) and reads real values through each backend as an application would -- a Vault KV v2 secret, an
+// AWS Secrets Manager secret, an Azure Key Vault secret over HTTPS (trusting the emulator's certificate) and a GCP
+// Secret Manager secret with a token obtained from a service-account key file -- next to a mounted-files directory
+// and one optional source pointed at a closed loopback port (its error path runs and fails fast without failing
+// startup). It also runs an envelope-encryption round trip under a local key and under Vault Transit, AWS KMS, Azure
+// Key Vault keys and GCP Cloud KMS (each on its emulator), an in-memory store on a fake clock, and the ASP.NET Core
+// status endpoint. Every wait is bounded. Exit code 0 only when every check holds.
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -15,9 +22,12 @@ using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using Secrets.Sdk;
+using Secrets.Sdk.Aws;
+using Secrets.Sdk.Azure;
 using Secrets.Sdk.Encryption;
 using Secrets.Sdk.Gcp;
 using Secrets.Sdk.Testing;
+using Secrets.Sdk.Testing.Emulators;
 using Secrets.Sdk.Vault;
 
 var failures = new List<string>();
@@ -29,6 +39,10 @@ void Check(bool condition, string what)
         failures.Add(what);
     }
 }
+
+// Every wait below ends within this budget, whatever a server does.
+using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+var bounded = deadline.Token;
 
 using var meters = Sdk.CreateMeterProviderBuilder().AddSecretsInstrumentation().Build();
 
@@ -47,16 +61,44 @@ var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsync
 fakeClockConfig.GetSecretsManager().Changed += (_, _) => changed.TrySetResult();
 store.Set("Api--Key", "v2");
 time.Advance(TimeSpan.FromMinutes(5)); // the engine armed the poll's timer before Build() returned
-await changed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+await changed.Task.WaitAsync(bounded);
 Check(fakeClockConfig["Api:Key"] == "v2", "in-memory store: rotation seen after one poll on FakeTimeProvider");
 (fakeClockConfig as IDisposable)?.Dispose();
 
-// 2. Files + every cloud backend (optional, unreachable) on the real clock.
+// 2. The emulators, seeded as an operator would seed the real services.
+await using var vaultServer = new VaultEmulator();
+await using var awsServer = new AwsEmulator();
+await using var azureServer = new AzureKeyVaultEmulator();
+await using var gcpServer = new GcpEmulator();
+await using var gcpTokens = new GcpTokenEmulator();
+await Task.WhenAll(vaultServer.StartAsync(), awsServer.StartAsync(), azureServer.StartAsync(), gcpServer.StartAsync(), gcpTokens.StartAsync()).WaitAsync(bounded);
+vaultServer.EnableKv("secret", version: 2);
+vaultServer.PutKv("secret", "consumer/Vault", new Dictionary<string, string> { ["Password"] = "from-vault" });
+vaultServer.CreateTransitKey("consumer");
+awsServer.CreateSecret("consumer/Aws/Password", "from-aws");
+var awsKmsKey = awsServer.CreateKmsKey();
+azureServer.SetSecret("Azure--Password", "from-azure");
+azureServer.CreateRsaKey("consumer-kek");
+gcpServer.CreateSecret("Gcp__Password", "from-gcp");
+var gcpCryptoKey = gcpServer.CreateCryptoKey("global", "consumer", "kek");
+
+// Azure Key Vault is HTTPS only: the client trusts exactly the emulator's generated certificate, and the challenge
+// names vault.azure.net while the host is 127.0.0.1 (DisableChallengeResourceVerification).
+using var azureHttp = new HttpClient(EmulatorCertificate.TrustingHandler(azureServer.Certificate)) { Timeout = TimeSpan.FromSeconds(30) };
+var azureTransport = new HttpClientTransport(azureHttp);
+var azureCredential = new FixedTokenCredential(AzureKeyVaultEmulator.AccessToken);
+
+// 3. GCP credentials without Google.Apis.Auth: a service-account key file is read, its RSA key imported and an RS256
+//    assertion signed and exchanged at the token emulator (which verifies it) for the token Secret Manager accepts.
+using var gcpCredential = await FromKeyFileAsync(gcpTokens.CreateServiceAccountKeyFile("app@emulator-project.iam.gserviceaccount.com"), bounded);
+Check(await gcpCredential.GetProjectIdAsync(bounded) == GcpEmulator.ProjectId, "GCP key file: project_id read");
+
+// 4. Mounted files, every cloud backend on its emulator, and one unreachable optional source, on the real clock.
 var closedPort = ClosedLoopbackPort();
 var mount = Directory.CreateTempSubdirectory("secrets-consumer-");
 try
 {
-    await File.WriteAllTextAsync(Path.Combine(mount.FullName, "Database__Password"), "from-a-file\n");
+    await File.WriteAllTextAsync(Path.Combine(mount.FullName, "Database__Password"), "from-a-file\n", bounded);
     var configuration = new ConfigurationBuilder()
         .AddSecretsManager(secrets =>
         {
@@ -64,80 +106,100 @@ try
             secrets.AddMountedFiles(mount.FullName);
             secrets.AddVault(vault =>
             {
-                vault.Address = new Uri($"http://127.0.0.1:{closedPort}");
-                vault.AllowInsecureHttp = true;
-                vault.Authentication = VaultAuthentication.Token("consumer-token");
-                vault.AddKeyValue(mount: "secret", path: "app");
-                Unreachable(vault);
+                vault.Address = vaultServer.Address; // plain HTTP to loopback is allowed (with a warning)
+                vault.Authentication = VaultAuthentication.Token(VaultEmulator.RootToken);
+                vault.AddKeyValue(mount: "secret", path: "consumer");
             });
             secrets.AddAwsSecretsManager(aws =>
             {
                 aws.Region = "us-east-1";
                 aws.NamePrefix = "consumer/";
-                aws.Credentials = new BasicAWSCredentials("AKIDCONSUMER", "consumer-secret");
-                aws.ServiceUrl = new Uri($"http://127.0.0.1:{closedPort}");
-                Unreachable(aws);
+                aws.Credentials = new BasicAWSCredentials(AwsEmulator.AccessKeyId, AwsEmulator.SecretAccessKey);
+                aws.ServiceUrl = awsServer.Address;
             });
-            secrets.AddAzureKeyVault(new Uri($"https://127.0.0.1:{closedPort}/"), new FixedTokenCredential(), Unreachable);
+            secrets.AddAzureKeyVault(azureServer.VaultUri, azureCredential, azure =>
+            {
+                azure.ClientOptions.Transport = azureTransport;
+                azure.ClientOptions.DisableChallengeResourceVerification = true;
+            });
             secrets.AddGcpSecretManager(gcp =>
             {
-                gcp.ProjectId = "consumer";
-                gcp.AddSecret("api-key");
-                gcp.Credential = GcpCredential.FromAccessToken("consumer-token");
-                gcp.Endpoint = new Uri($"http://127.0.0.1:{closedPort}/");
-                Unreachable(gcp);
+                gcp.ProjectId = GcpEmulator.ProjectId;
+                gcp.Credential = gcpCredential;
+                gcp.Endpoint = gcpServer.Address;
+            });
+            secrets.AddVault(vault =>
+            {
+                vault.Name = "vault-unreachable";
+                vault.Address = new Uri($"http://127.0.0.1:{closedPort}");
+                vault.Authentication = VaultAuthentication.Token("consumer-token");
+                vault.AddKeyValue(mount: "secret", path: "app");
+                vault.Optional = true;
+                vault.Resilience.MaxRetryAttempts = 0;
+                vault.Resilience.CircuitBreakerEnabled = false;
             });
         })
         .Build();
-    Check(configuration["Database:Password"] == "from-a-file", "mounted files: Database__Password -> Database:Password");
     var sources = configuration.GetSecretsManager().Sources;
     foreach (var s in sources)
     {
         Console.WriteLine($"     source {s.Name}: loaded={s.IsLoaded} loading={s.IsLoading} error={s.LastError is not null} failedSecrets={s.FailedSecrets.Count}");
     }
 
-    Check(sources.Count == 5, $"five sources registered (got {sources.Count})");
-    // A source that cannot list fails as a whole; one that reads named secrets (GCP here) fails per secret.
-    Check(sources.Count(s => (!s.IsLoaded && s.LastError is not null) || s.FailedSecrets.Count > 0) == 4, "the four unreachable backends failed, as optional sources, without failing startup");
+    Check(configuration["Database:Password"] == "from-a-file", "mounted files: Database__Password -> Database:Password");
+    Check(configuration["Vault:Password"] == "from-vault", "Vault KV v2 (emulator): secret/consumer/Vault -> Vault:Password");
+    Check(configuration["Aws:Password"] == "from-aws", "AWS Secrets Manager (emulator, SigV4 verified): consumer/Aws/Password -> Aws:Password");
+    Check(configuration["Azure:Password"] == "from-azure", "Azure Key Vault (emulator, HTTPS): Azure--Password -> Azure:Password");
+    Check(configuration["Gcp:Password"] == "from-gcp", "GCP Secret Manager (emulator): Gcp__Password -> Gcp:Password");
+    Check(gcpTokens.TokenRequests >= 1, $"GCP key file: the signed assertion was exchanged for a token ({gcpTokens.TokenRequests} request(s))");
+    Check(sources.Count == 6, $"six sources registered (got {sources.Count})");
+    var failed = sources.Where(s => !s.IsLoaded || s.LastError is not null || s.FailedSecrets.Count > 0).Select(s => s.Name).ToList();
+    Check(failed is ["vault-unreachable"], $"only the unreachable source failed, as an optional source, without failing startup (failed: {string.Join(", ", failed)})");
     (configuration as IDisposable)?.Dispose();
+}
+catch (SecretsLoadException ex)
+{
+    // A required source that cannot load fails the build; the message names the source, never a value.
+    Check(false, $"startup with the emulators: {ex.Message}");
 }
 finally
 {
     mount.Delete(recursive: true);
 }
 
-// 3. Encryption: envelope round trip under a local key.
-var keyBytes = RandomNumberGenerator.GetBytes(32);
-using (var encryptor = new EnvelopeEncryptor(new LocalKeyEncryptionKey(keyBytes, keyId: "consumer:v1")))
+// 5. Envelope encryption: a round trip under a local key and under each key service's emulator.
+var context = new Dictionary<string, string> { ["app"] = "consumer" };
+await RoundTripAsync(new LocalKeyEncryptionKey(RandomNumberGenerator.GetBytes(32), keyId: "consumer:v1"), "local key", () => true);
+await using (var transit = new VaultTransitKeyEncryptionKey(new VaultTransitOptions
 {
-    var context = new Dictionary<string, string> { ["app"] = "consumer" };
-    var plaintext = "attack at dawn"u8.ToArray();
-    var message = await encryptor.EncryptAsync(plaintext, context);
-    var opened = await encryptor.DecryptAsync(message, context);
-    Check(opened.AsSpan().SequenceEqual(plaintext), "envelope encryption round trip");
+    Address = vaultServer.Address,
+    Authentication = VaultAuthentication.Token(VaultEmulator.RootToken),
+    KeyName = "consumer",
+}))
+{
+    await RoundTripAsync(transit, "Vault Transit (emulator)", () => vaultServer.Count("POST transit/encrypt/consumer") == 1);
 }
 
-// 4. GCP credentials without Google.Apis.Auth: a service-account key file is read, its RSA key imported and an RS256
-//    assertion signed; the token endpoint (a closed loopback port) is unreachable, which is a transient error.
-using (var rsa = RSA.Create(2048))
+using (var kms = new AmazonKeyManagementServiceClient(
+    new BasicAWSCredentials(AwsEmulator.AccessKeyId, AwsEmulator.SecretAccessKey),
+    new AmazonKeyManagementServiceConfig { ServiceURL = awsServer.Address.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0, Timeout = TimeSpan.FromSeconds(30) }))
+using (var awsKek = new AwsKmsKeyEncryptionKey(kms, awsKmsKey))
 {
-    var keyFile = Path.Combine(Path.GetTempPath(), $"secrets-consumer-key-{Guid.NewGuid():N}.json");
-    var pem = rsa.ExportPkcs8PrivateKeyPem().Replace("\n", "\\n", StringComparison.Ordinal);
-    await File.WriteAllTextAsync(keyFile, $$"""{"type":"service_account","project_id":"consumer","private_key_id":"k1","private_key":"{{pem}}","client_email":"app@consumer.iam.gserviceaccount.com","token_uri":"http://127.0.0.1:{{closedPort}}/token"}""");
-    try
-    {
-        using var credential = GcpCredential.FromServiceAccountKeyFile(keyFile);
-        Check(await credential.GetProjectIdAsync() == "consumer", "GCP key file: project_id read");
-        var error = await Record(async () => await credential.GetAccessTokenAsync());
-        Check(error is SecretStoreException { IsTransient: true } && error.Message.Contains("app@consumer", StringComparison.Ordinal), $"GCP key file: token request to a closed port is a transient error naming the account ({error?.GetType().Name})");
-    }
-    finally
-    {
-        File.Delete(keyFile);
-    }
+    await RoundTripAsync(awsKek, "AWS KMS (emulator, SigV4 verified)", () => awsServer.Count("GenerateDataKey") == 1 && awsServer.Count("Decrypt") == 1 && awsServer.SignatureFailures == 0);
 }
 
-// 5. ASP.NET Core: the status endpoint on 127.0.0.1 (port 0).
+var azureKek = new AzureKeyVaultKeyEncryptionKey(
+    new Uri(azureServer.VaultUri, "keys/consumer-kek"),
+    azureCredential,
+    new AzureKeyVaultKeyOptions { Transport = azureTransport, DisableChallengeResourceVerification = true });
+await RoundTripAsync(azureKek, "Azure Key Vault key (emulator, HTTPS)", () => azureServer.Count("wrapkey") == 1 && azureServer.Count("unwrapkey") == 1);
+
+using (var gcpKek = new GcpKmsKeyEncryptionKey(gcpCryptoKey, gcpCredential, gcpServer.Address))
+{
+    await RoundTripAsync(gcpKek, "GCP Cloud KMS (emulator, CRC32C checked)", () => gcpServer.Count("decrypt") == 1);
+}
+
+// 6. ASP.NET Core: the status endpoint on 127.0.0.1 (port 0).
 var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
 web.WebHost.UseUrls("http://127.0.0.1:0");
 var webStore = new InMemorySecretStore();
@@ -146,35 +208,48 @@ web.AddSecretsManager(secrets => secrets.AddStore(webStore));
 await using (var app = web.Build())
 {
     app.MapSecretsStatus();
-    await app.StartAsync();
+    await app.StartAsync(bounded);
     using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
-    using var response = await http.GetAsync(new Uri("/secrets/status", UriKind.Relative));
+    using var response = await http.GetAsync(new Uri("/secrets/status", UriKind.Relative), bounded);
     Check(response.StatusCode == HttpStatusCode.OK, $"GET /secrets/status is 200 (got {(int)response.StatusCode})");
     Check(app.Configuration["Web:Greeting"] == "hello", "host configuration holds the store's secret");
-    await app.StopAsync();
+    await app.StopAsync(bounded);
 }
 
 Console.WriteLine(failures.Count == 0 ? "consumer: all checks passed" : $"consumer: {failures.Count} check(s) failed");
 return failures.Count == 0 ? 0 : 1;
 
-static async Task<Exception?> Record(Func<Task> action)
+// Encrypts and decrypts one message under the key; the check also asks the emulator whether the key service was used.
+async Task RoundTripAsync(IKeyEncryptionKey kek, string what, Func<bool> serverSawIt)
 {
+    var plaintext = "attack at dawn"u8.ToArray();
     try
     {
-        await action();
-        return null;
+        using var encryptor = new EnvelopeEncryptor(kek);
+        var message = await encryptor.EncryptAsync(plaintext, context, bounded);
+        var opened = await encryptor.DecryptAsync(message, context, bounded);
+        Check(opened.AsSpan().SequenceEqual(plaintext) && serverSawIt(), $"envelope encryption round trip: {what}");
     }
-    catch (Exception ex)
+    catch (Exception ex) // a check program: any failure of the key service is reported as FAIL, with its message
     {
-        return ex;
+        Check(false, $"envelope encryption round trip: {what} ({ex.GetType().Name}: {ex.Message})");
     }
 }
 
-static void Unreachable(SecretSourceOptions options)
+// Writes the key file as `gcloud iam service-accounts keys create` would, and reads it as an app does (the credential
+// reads the file when created, so it is deleted right after).
+static async Task<GcpCredential> FromKeyFileAsync(string keyFileJson, CancellationToken cancellationToken)
 {
-    options.Optional = true;
-    options.Resilience.MaxRetryAttempts = 0;
-    options.Resilience.CircuitBreakerEnabled = false;
+    var keyFile = Path.Combine(Path.GetTempPath(), $"secrets-consumer-key-{Guid.NewGuid():N}.json");
+    try
+    {
+        await File.WriteAllTextAsync(keyFile, keyFileJson, cancellationToken);
+        return GcpCredential.FromServiceAccountKeyFile(keyFile);
+    }
+    finally
+    {
+        File.Delete(keyFile);
+    }
 }
 
 static int ClosedLoopbackPort()
@@ -184,11 +259,11 @@ static int ClosedLoopbackPort()
     return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
-/// <summary>A credential that hands out a fixed token (the app never reaches a real vault).</summary>
-internal sealed class FixedTokenCredential : TokenCredential
+/// <summary>A credential that hands out the Key Vault emulator's fixed token (what a real app gets from Entra ID).</summary>
+internal sealed class FixedTokenCredential(string token) : TokenCredential
 {
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-        new("consumer-token", DateTimeOffset.UtcNow.AddHours(1));
+        new(token, DateTimeOffset.UtcNow.AddHours(1));
 
     public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
         new(GetToken(requestContext, cancellationToken));
