@@ -199,7 +199,6 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
 
     private async Task RevokeLaterAsync(string name, SecretLease replaced, ISecretLeaseRenewer renewer, TimeSpan grace)
     {
-        var stopping = false;
         try
         {
             if (grace > TimeSpan.Zero)
@@ -209,10 +208,12 @@ public sealed partial class SecretLeaseManager : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            stopping = true; // Shutting down: revoke now rather than leave a replaced credential alive.
+            // Shutting down: revoke now rather than leave a replaced credential alive.
         }
 
-        await RevokeNowAsync(name, replaced, renewer, stopping ? CancellationToken.None : _stopping.Token).ConfigureAwait(false);
+        // Never cancelled by a shutdown once started either, for the same reason: the call is bounded by the backend's
+        // request timeout, and the shutdown that waits for it by SecretsManagerBuilder.ShutdownTimeout.
+        await RevokeNowAsync(name, replaced, renewer, CancellationToken.None).ConfigureAwait(false);
     }
 
     private void Untrack(long id) => _tracked.TryRemove(id, out _);

@@ -34,12 +34,14 @@ public sealed class ThrottleStormTests
         await fixture.Driver.RunUntilAsync(refresh);
         var result = await refresh;
 
-        // The first reads in flight (the source reads 4 at a time) are throttled; the gate then holds every read back
-        // until Retry-After, sends one probe at +30 s (throttled again), and at +60 s one probe that succeeds and lets
-        // all 20 through: 4 + 1 + 20 requests. Without the gate, each secret would spend its own retries.
+        // The first reads in flight (the source reads 4 at a time; a read that reaches the gate after the first 429
+        // came back is held, so 1 to 4 of them) are throttled; the gate then holds every read back until Retry-After,
+        // sends one probe at +30 s (throttled again), and at +60 s one probe that succeeds and lets all 20 through:
+        // first wave + 1 + 20 requests. Without the gate, each secret would spend its own retries (24 throttled).
         var sent = fixture.Emulator.Handled - before;
-        Assert.Equal(Concurrency + 1, fixture.Emulator.Count(EmulatorFaultKind.Throttled));
-        Assert.Equal(Concurrency + 1 + SecretCount, sent);
+        var throttled = fixture.Emulator.Count(EmulatorFaultKind.Throttled);
+        Assert.InRange(throttled, 2, Concurrency + 1);
+        Assert.Equal(throttled + SecretCount, sent);
         Assert.True(result.Succeeded, string.Join("; ", result.Failures.Values.Select(e => e.Message)));
         fixture.AssertEvery("v2");
         Assert.Empty(fixture.Manager.Sources[0].FailedSecrets);
@@ -61,11 +63,11 @@ public sealed class ThrottleStormTests
         var result = await stormy;
 
         // The pass reads 4 secrets at a time, each with 3 retries after Retry-After, so it runs for several windows; the
-        // emulator sees the 4 first reads and then at most one probe per 30-second window, not 20 secrets × 4 attempts.
+        // emulator sees the first reads (up to 4) and then at most one probe per 30-second window, not 20 secrets × 4 attempts.
         var sent = fixture.Emulator.Handled - before;
         var windows = (int)Math.Ceiling((fixture.Time.GetUtcNow() - stormStart) / RetryAfter);
         Assert.True(windows >= 3, $"the pass ran {windows} windows");
-        Assert.InRange(sent, Concurrency + 1, Concurrency + windows);
+        Assert.InRange(sent, 2, Concurrency + windows);
         Assert.True(sent < SecretCount, $"{sent} requests reached the emulator");
         Assert.False(result.Succeeded);
         fixture.AssertEvery("v1");
@@ -73,7 +75,7 @@ public sealed class ThrottleStormTests
         // A read held back by the gate is not the secret's failure; only a secret whose last attempt was itself a probe
         // answered 429 is listed (and it keeps its value).
         var status = fixture.Manager.Sources[0];
-        Assert.InRange(status.FailedSecrets.Count, 0, (int)sent - Concurrency);
+        Assert.InRange(status.FailedSecrets.Count, 0, (int)sent - 1);
         Assert.All(status.FailedSecretErrorKinds.Values, kind => Assert.Equal(nameof(SecretErrorKind.Throttled), kind));
 
         await fixture.Driver.AdvanceToAsync(stormStart + TimeSpan.FromMinutes(10));
