@@ -123,6 +123,42 @@ public sealed class KeyVaultErrorTests
     }
 
     [Fact]
+    public async Task A429_ClosesTheVaultsSharedGate_SoAnotherSourcesReadIsNotSent_AndItsErrorNamesVaultAndSecret()
+    {
+        await using var f = await AzureFixture.StartAsync();
+        f.SetSecret("Orders", "o1");
+        f.SetSecret("Billing", "b1");
+        var orders = f.Build(o =>
+        {
+            o.AddSecret("Orders");
+            o.Resilience.MaxRetryAttempts = 0;
+        });
+        f.Vault.ThrottleNext(1, RetryAfterHint.Seconds, TimeSpan.FromSeconds(30));
+
+        var throttled = await orders.GetSecretsManager().RefreshAsync();
+        Assert.False(throttled.Succeeded);
+        Assert.Equal("o1", orders["Orders"]); // kept
+        var sent = f.Vault.Requests.Count;
+
+        // Another source on the same vault (and clock) does not send while the vault throttles this process.
+        var ex = Assert.Throws<SecretsLoadException>(() => f.Build(o =>
+        {
+            o.AddSecret("Billing");
+            o.Resilience.MaxRetryAttempts = 0;
+        }));
+
+        var refused = Assert.IsType<SecretStoreException>(ex.InnerException, exactMatch: false);
+        Assert.Equal(SecretErrorKind.Throttled, refused.Kind);
+        Assert.True(refused.NotSent);
+        Assert.Equal(TimeSpan.FromSeconds(30), refused.RetryAfter);
+        Assert.Equal("Billing", refused.SecretName);
+        Assert.Contains(f.Vault.VaultUri.Authority, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("was not sent", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(sent, f.Vault.Requests.Count);
+        ((IDisposable)orders).Dispose();
+    }
+
+    [Fact]
     public async Task OversizedAnswer_IsRefusedWithoutBufferingItWhole_AndFailsOnlyItsSecret()
     {
         await using var f = await AzureFixture.StartAsync();
