@@ -86,7 +86,7 @@ public sealed class SnippetCompilationTests
     [Fact]
     public void Library_CompilesTypesWithoutTopLevelStatements()
     {
-        var markdown = "Text.\n\n<!-- snippet: library -->\n```csharp\npublic sealed class OrdersTests\n{\n    [Xunit.Fact]\n    public void Loads() => Xunit.Assert.True(true);\n}\n```\n";
+        var markdown = "Text.\n\n<!-- snippet: library -->\n```csharp\npublic sealed class OrdersTests\n{\n    [Xunit.Fact]\n    public void Loads() => Xunit.Assert.Equal(4, 2 + 2);\n}\n```\n";
 
         var snippet = Assert.Single(MarkdownSnippetReader.Read("docs/x.md", markdown));
 
