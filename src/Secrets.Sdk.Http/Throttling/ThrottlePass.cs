@@ -17,10 +17,10 @@ public sealed class ThrottlePass
         _options = options;
     }
 
-    private ThrottlePass(TimeSpan refusedFor)
+    private ThrottlePass(bool refused, TimeSpan retryAfter)
     {
-        IsRefused = refusedFor > TimeSpan.Zero;
-        RetryAfter = refusedFor;
+        IsRefused = refused;
+        RetryAfter = retryAfter;
     }
 
     /// <summary>Gets a value indicating whether the gate refused the request: send nothing, and retry after <see cref="RetryAfter"/>.</summary>
@@ -30,17 +30,11 @@ public sealed class ThrottlePass
     public TimeSpan RetryAfter { get; }
 
     /// <summary>Gets the pass of a client whose gate is switched off: granted, and its reports change nothing.</summary>
-    internal static ThrottlePass Ungated { get; } = new(TimeSpan.Zero);
+    internal static ThrottlePass Ungated { get; } = new(refused: false, TimeSpan.Zero);
 
     /// <summary>Reports a throttled answer: the gate closes for <paramref name="retryAfter"/> (capped), or for the back-off without one.</summary>
     /// <param name="retryAfter">The server's delay, when it gave one.</param>
-    public void Throttled(TimeSpan? retryAfter)
-    {
-        if (_ticket is not null)
-        {
-            _ticket.Throttled(retryAfter, _options!);
-        }
-    }
+    public void Throttled(TimeSpan? retryAfter) => _ticket?.Throttled(retryAfter, _options!);
 
     /// <summary>Reports an answer that is not a throttle: a success resets the back-off, and a probe's answer reopens the gate.</summary>
     /// <param name="success">Whether the answer was a success (2xx).</param>
@@ -49,5 +43,5 @@ public sealed class ThrottlePass
     /// <summary>Reports that no answer came: a probe's turn goes to the next request.</summary>
     public void Abandoned() => _ticket?.Abandoned();
 
-    internal static ThrottlePass Refused(TimeSpan refusedFor) => new(refusedFor <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : refusedFor);
+    internal static ThrottlePass Refused(TimeSpan refusedFor) => new(refused: true, refusedFor);
 }
